@@ -1,0 +1,126 @@
+package org.sgdnoise.core.plan;
+
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.sgdnoise.core.spec.Dimension;
+import org.sgdnoise.core.spec.Param;
+import org.sgdnoise.core.spec.ParamAxis;
+import org.sgdnoise.core.spec.Simulate;
+import org.sgdnoise.core.spec.SweepSpec;
+
+/**
+ * A sweep as a function from index to cell: {@code cell(i)} for {@code i in [0, size())}, by
+ * mixed-radix decoding over the spec's dimensions (the last dimension varies fastest; a zip
+ * group is one digit). Nothing is materialised: memory is that of the spec's axes, whatever the
+ * number of cells. Serializable so that executors can decode their own index ranges.
+ */
+public final class SweepPlan implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final SweepSpec spec;
+  private final long size;
+  /** For each dimension, from the last: its radix. */
+  private final int[] radix;
+  /** For each parameter, the dimension that carries it, or -1 when fixed. */
+  private final Map<Param, Integer> dimOf = new EnumMap<>(Param.class);
+  /** Spectrum A = I of size D, built once per dim value. */
+  private final Map<Integer, double[]> identitySpectra = new java.util.HashMap<>();
+
+  private SweepPlan(SweepSpec spec) {
+    this.spec = spec;
+    this.size = spec.cellCount();
+    List<Dimension> dims = spec.dimensions();
+    this.radix = new int[dims.size()];
+    for (int d = 0; d < dims.size(); d++) {
+      radix[d] = dims.get(d).size();
+      for (Param p : dims.get(d).params()) {
+        dimOf.put(p, d);
+      }
+    }
+    ParamAxis dim = spec.params().get(Param.DIM);
+    if (dim != null) {
+      for (int k = 0; k < dim.size(); k++) {
+        double[] ones = new double[(int) dim.scalar(k)];
+        Arrays.fill(ones, 1.0);
+        identitySpectra.put((int) dim.scalar(k), ones);
+      }
+    }
+  }
+
+  public static SweepPlan of(SweepSpec spec) {
+    return new SweepPlan(spec);
+  }
+
+  public SweepSpec spec() {
+    return spec;
+  }
+
+  /** Number of cells. */
+  public long size() {
+    return size;
+  }
+
+  /** Replicates over all cells. */
+  public long totalReplicates() {
+    return Math.multiplyExact(size, (long) spec.simulate().replicates());
+  }
+
+  /** SGD steps over all cells and replicates (saturates at Long.MAX_VALUE). */
+  public long totalSteps() {
+    try {
+      return Math.multiplyExact(totalReplicates(), spec.simulate().steps());
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /** The cell at {@code index}. */
+  public Cell cell(long index) {
+    if (index < 0 || index >= size) {
+      throw new IndexOutOfBoundsException("cell index " + index + " outside [0, " + size + ")");
+    }
+    int[] pos = new int[radix.length];
+    long rest = index;
+    for (int d = radix.length - 1; d >= 0; d--) {
+      pos[d] = (int) (rest % radix[d]);
+      rest /= radix[d];
+    }
+    double lr = scalar(Param.LR, pos);
+    int batch = (int) scalar(Param.BATCH, pos);
+    double momentum = scalar(Param.MOMENTUM, pos);
+    double weightDecay = scalar(Param.WEIGHT_DECAY, pos);
+    double sigma2 = scalar(Param.LABEL_NOISE_VAR, pos);
+    double[] spectrum;
+    if (spec.params().containsKey(Param.SPECTRUM)) {
+      spectrum = spec.params().get(Param.SPECTRUM).vector(at(Param.SPECTRUM, pos));
+    } else {
+      spectrum = identitySpectra.get((int) scalar(Param.DIM, pos));
+    }
+    Simulate sim = spec.simulate();
+    int n = 0;
+    double alpha = Double.NaN;
+    if (sim.mode() == Simulate.Mode.DATASET) {
+      if (spec.params().containsKey(Param.N)) {
+        n = (int) scalar(Param.N, pos);
+      } else {
+        alpha = scalar(Param.ALPHA, pos);
+        n = (int) Math.round(alpha * spectrum.length);
+      }
+    }
+    String id = CellIds.of(spec.kind(), lr, batch, momentum, weightDecay, sigma2, spectrum, n,
+        alpha, sim);
+    return new Cell(index, id, spec.kind(), lr, batch, momentum, weightDecay, sigma2, spectrum,
+        n, alpha, sim, spec.seed());
+  }
+
+  private int at(Param p, int[] pos) {
+    Integer d = dimOf.get(p);
+    return d == null ? 0 : pos[d];
+  }
+
+  private double scalar(Param p, int[] pos) {
+    return spec.params().get(p).scalar(at(p, pos));
+  }
+}

@@ -1,0 +1,51 @@
+package org.sgdnoise.core.spec;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** The problem kinds of the paper (DESIGN.md). Only some are implemented so far. */
+public enum Kind {
+  LABEL_NOISE("label_noise", true),
+  INPUT_NOISE("input_noise", false),
+  L2("l2", false),
+  HIGH_DIM("high_dim", false),
+  DNM("dnm", false),
+  NGD("ngd", false),
+  GENERAL("general", false),
+  LOGISTIC("logistic", false),
+  MLP("mlp", false);
+
+  private final String yamlName;
+  private final boolean supported;
+
+  Kind(String yamlName, boolean supported) {
+    this.yamlName = yamlName;
+    this.supported = supported;
+  }
+
+  /** The name used in sweep files and in the {@code kind} column. */
+  public String yamlName() {
+    return yamlName;
+  }
+
+  /** Whether this build can run the kind. */
+  public boolean supported() {
+    return supported;
+  }
+
+  public static Optional<Kind> fromYaml(String name) {
+    return Arrays.stream(values()).filter(k -> k.yamlName.equals(name)).findFirst();
+  }
+
+  static String supportedNames() {
+    return Arrays.stream(values())
+        .filter(Kind::supported)
+        .map(Kind::yamlName)
+        .collect(Collectors.joining(", "));
+  }
+
+  static String allNames() {
+    return Arrays.stream(values()).map(Kind::yamlName).collect(Collectors.joining(", "));
+  }
+}

@@ -1,0 +1,48 @@
+package org.sgdnoise.core.spec;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A validated sweep file. Immutable; every parameter has a value (given or defaulted), every
+ * cross-field rule has been checked, and the product of the dimensions fits in a {@code long}.
+ *
+ * @param name the sweep name (a plain folder name)
+ * @param kind the problem kind
+ * @param seed the sweep seed, mixed into every replicate's seed
+ * @param params every parameter of the kind, fixed or grid
+ * @param dimensions the factors of the product, slowest first (file order)
+ * @param simulate simulation settings
+ * @param source the file name, for messages
+ * @param text the sweep file as written, for the manifest
+ */
+public record SweepSpec(
+    String name,
+    Kind kind,
+    long seed,
+    Map<Param, ParamAxis> params,
+    List<Dimension> dimensions,
+    Simulate simulate,
+    String source,
+    String text) implements java.io.Serializable {
+
+  public SweepSpec {
+    params = java.util.Collections.unmodifiableMap(new EnumMap<>(params));
+    dimensions = List.copyOf(dimensions);
+  }
+
+  /** Number of cells: the product of the dimension sizes (1 when nothing is swept). */
+  public long cellCount() {
+    long n = 1;
+    for (Dimension d : dimensions) {
+      n = Math.multiplyExact(n, d.size());
+    }
+    return n;
+  }
+
+  /** Reads, parses and validates sweep-file text; see {@link SweepSpecParser}. */
+  public static SweepSpec parse(String source, String text) {
+    return SweepSpecParser.parse(source, text);
+  }
+}

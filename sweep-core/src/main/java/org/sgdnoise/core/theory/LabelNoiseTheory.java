@@ -1,0 +1,276 @@
+package org.sgdnoise.core.theory;
+
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+
+/**
+ * Exact stationary theory of SGD with momentum on linear regression with label noise: Lemma 1,
+ * Theorems 2, 3 and 8 of Ziyin et al., "Strength of Minibatch Noise in SGD" (ICLR 2022), as
+ * rebuilt in {@code shared/theory/linear-regression.md} §3.
+ *
+ * <p>Model: x ~ N(0, A), y = uᵀx + ε, Var ε = σ², minibatch size S, learning-rate matrix Λ
+ * (symmetric positive definite), momentum μ ∈ [0, 1). Lemma 1 gives the noise C = (1/S)(AΣA +
+ * Tr[AΣ]A + σ²A), and Theorem 1 (eq. 3) the matrix equation for Σ.
+ *
+ * <p><b>Eigenbasis reduction (exact, no [Λ, A] = 0 needed).</b> Let B = Λ^½AΛ^½ = Q diag(d) Qᵀ
+ * (ΛA is similar to B) and V = Λ^½Q, so ΛAV = V diag(d), VᵀAV = diag(d) and ΛAΛ = V diag(d) Vᵀ.
+ * Writing Σ = VΣ'Vᵀ turns eq. 3 into, element by element,
+ *
+ * <pre>
+ *   [ (1−μ)(dᵢ+dⱼ) − c₁dᵢdⱼ + c₂(dᵢ²+dⱼ²) − dᵢdⱼ/S ] Σ'ᵢⱼ = (T + σ²) dᵢ δᵢⱼ / S,
+ *   c₁ = (1+μ²)/(1−μ²),  c₂ = μ/(1−μ²),  T = Tr[AΣ] = Σᵢ dᵢ Σ'ᵢᵢ.
+ * </pre>
+ *
+ * So Σ' is diagonal: Σ'ᵢᵢ = (T + σ²)/(S gᵢ) with gᵢ = 2(1−μ) − ((1−μ)/(1+μ) + 1/S) dᵢ, the
+ * eigenvalues of G_μ (eq. 6). Summing, T = (T + σ²) t/S with t = Σᵢ dᵢ/gᵢ = Tr[ΛA G_μ⁻¹], hence
+ * κ_μ = t/(1 − t/S), T = σ²κ_μ/S and Σ'ᵢᵢ = σ²/(S gᵢ (1 − t/S)). A stationary Σ exists iff
+ * every gᵢ > 0 and t < S (the sheet's exact condition). One symmetric eigendecomposition,
+ * O(D³); for scalar λ and a diagonal A (a spectrum) it is O(D).
+ *
+ * <p>Losses (Theorem 8): L_train = ½Tr[AΣ] + ½σ², L_test = ½Tr[AΣ].
+ */
+public final class LabelNoiseTheory {
+
+  private LabelNoiseTheory() {}
+
+  /**
+   * The stationary state, or its absence.
+   *
+   * @param diverges no finite stationary second moment exists (every other field is NaN)
+   * @param kappa κ_μ in the matrix convention (learning rate inside)
+   * @param trASigma Tr[AΣ]
+   * @param traceSigma Tr Σ
+   * @param lTrain E[L(w)], the population training loss
+   * @param lTest ½E[(w−u)ᵀA(w−u)]
+   * @param sigma Σ, when computed by {@link #solve}; {@code null} from {@link #ofSpectrum}
+   */
+  public record Prediction(
+      boolean diverges,
+      double kappa,
+      double trASigma,
+      double traceSigma,
+      double lTrain,
+      double lTest,
+      DMatrixRMaj sigma) {
+
+    static Prediction divergent() {
+      return new Prediction(true, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+          null);
+    }
+  }
+
+  /**
+   * Scalar learning rate λ and A = diag(spectrum): Theorem 2 in A's eigenbasis, O(D).
+   *
+   * @param spectrum eigenvalues of A, each > 0. Not modified.
+   */
+  public static Prediction ofSpectrum(
+      double[] spectrum, double lr, int batch, double momentum, double sigma2) {
+    final int dim = spectrum.length;
+    final double c = (1 - momentum) / (1 + momentum) + 1.0 / batch;
+    // Step 1: t = Tr[ΛA G⁻¹] with dᵢ = λaᵢ; stability needs every gᵢ > 0 and t < S.
+    double t = 0;
+    for (int i = 0; i < dim; i++) {
+      final double d = lr * spectrum[i];
+      final double g = 2 * (1 - momentum) - c * d;
+      if (!(g > 0)) {
+        return Prediction.divergent();
+      }
+      t += d / g;
+    }
+    if (!(t < batch)) {
+      return Prediction.divergent();
+    }
+    // Step 2: Σ = λ diag(Σ'), Σ'ᵢᵢ = σ²/(S gᵢ (1 − t/S)).
+    final double scale = sigma2 / (batch * (1 - t / batch));
+    double traceSigma = 0;
+    for (int i = 0; i < dim; i++) {
+      final double g = 2 * (1 - momentum) - c * lr * spectrum[i];
+      traceSigma += lr * scale / g;
+    }
+    return finish(t, batch, sigma2, traceSigma, null);
+  }
+
+  /**
+   * General learning-rate matrix Λ (need not commute with A), by the eigenbasis reduction.
+   *
+   * @param a feature covariance A, symmetric positive definite. Not modified.
+   * @param lambda learning-rate matrix Λ, symmetric positive definite. Not modified.
+   */
+  public static Prediction solve(
+      DMatrixRMaj a, DMatrixRMaj lambda, int batch, double momentum, double sigma2) {
+    Reduction r = Reduction.of(a, lambda);
+    final int dim = r.d.length;
+    final double c = (1 - momentum) / (1 + momentum) + 1.0 / batch;
+    double t = 0;
+    final double[] g = new double[dim];
+    for (int i = 0; i < dim; i++) {
+      g[i] = 2 * (1 - momentum) - c * r.d[i];
+      if (!(g[i] > 0)) {
+        return Prediction.divergent();
+      }
+      t += r.d[i] / g[i];
+    }
+    if (!(t < batch)) {
+      return Prediction.divergent();
+    }
+    final double scale = sigma2 / (batch * (1 - t / batch));
+    // Σ = V diag(Σ') Vᵀ.
+    DMatrixRMaj vs = r.v.copy();
+    for (int j = 0; j < dim; j++) {
+      final double s = scale / g[j];
+      for (int i = 0; i < dim; i++) {
+        vs.unsafe_set(i, j, vs.unsafe_get(i, j) * s);
+      }
+    }
+    DMatrixRMaj sigma = new DMatrixRMaj(dim, dim);
+    CommonOps_DDRM.multTransB(vs, r.v, sigma);
+    symmetrize(sigma);
+    return finish(t, batch, sigma2, CommonOps_DDRM.trace(sigma), sigma);
+  }
+
+  private static Prediction finish(
+      double t, int batch, double sigma2, double traceSigma, DMatrixRMaj sigma) {
+    final double kappa = t / (1 - t / batch);
+    final double trASigma = sigma2 * kappa / batch;
+    return new Prediction(
+        false, kappa, trASigma, traceSigma, 0.5 * (trASigma + sigma2), 0.5 * trASigma, sigma);
+  }
+
+  /**
+   * Critical learning rate for scalar λ and A = diag(spectrum): the unique root of
+   * (λ/S)·Tr[A G_μ(λ)⁻¹] = 1 on (0, 2(1−μ)/(c·a_max)), c = (1−μ)/(1+μ) + 1/S. A stationary
+   * state exists iff λ < λ_c. In 1-d: λ_c = 2(1−μ)/(a[(1−μ)/(1+μ) + 2/S]).
+   *
+   * @param spectrum eigenvalues of A. Not modified.
+   */
+  public static double criticalLr(double[] spectrum, int batch, double momentum) {
+    return criticalScale(spectrum, batch, momentum);
+  }
+
+  /**
+   * Critical scale for a learning-rate matrix: c·Λ₀ has a stationary state iff c < the result.
+   *
+   * @param a A. Not modified.
+   * @param lambda0 Λ₀. Not modified.
+   */
+  public static double criticalScale(
+      DMatrixRMaj a, DMatrixRMaj lambda0, int batch, double momentum) {
+    return criticalScale(Reduction.of(a, lambda0).d, batch, momentum);
+  }
+
+  /** Bisection on f(c) = (c/S) Σ bᵢ/gᵢ(c) − 1, increasing from −1 to +∞ on its interval. */
+  private static double criticalScale(double[] b, int batch, double momentum) {
+    final double c = (1 - momentum) / (1 + momentum) + 1.0 / batch;
+    double bMax = 0;
+    for (double v : b) {
+      bMax = Math.max(bMax, v);
+    }
+    double lo = 0;
+    double hi = 2 * (1 - momentum) / (c * bMax);
+    for (int iter = 0; iter < 2000 && hi - lo > Math.ulp(hi); iter++) {
+      final double mid = 0.5 * (lo + hi);
+      double t = 0;
+      boolean blown = false;
+      for (double v : b) {
+        final double g = 2 * (1 - momentum) - c * mid * v;
+        if (!(g > 0)) {
+          blown = true;
+          break;
+        }
+        t += mid * v / g;
+      }
+      if (blown || t >= batch) {
+        hi = mid;
+      } else {
+        lo = mid;
+      }
+    }
+    return 0.5 * (lo + hi);
+  }
+
+  private static void symmetrize(DMatrixRMaj m) {
+    final int n = m.numRows;
+    for (int i = 0; i < n; i++) {
+      for (int j = i + 1; j < n; j++) {
+        final double s = 0.5 * (m.unsafe_get(i, j) + m.unsafe_get(j, i));
+        m.unsafe_set(i, j, s);
+        m.unsafe_set(j, i, s);
+      }
+    }
+  }
+
+  /** B = Λ^½AΛ^½ = Q diag(d) Qᵀ and V = Λ^½Q. */
+  private record Reduction(double[] d, DMatrixRMaj v) {
+    static Reduction of(DMatrixRMaj a, DMatrixRMaj lambda) {
+      final int n = a.numRows;
+      if (a.numCols != n || lambda.numRows != n || lambda.numCols != n) {
+        throw new IllegalArgumentException("Cannot reduce: A and Λ must be square and of one"
+            + " size: " + a.numRows + "x" + a.numCols + ", " + lambda.numRows + "x"
+            + lambda.numCols);
+      }
+      Eigen el = Eigen.symmetric(lambda);
+      for (double v : el.values) {
+        if (!(v > 0)) {
+          throw new IllegalArgumentException(
+              "Cannot reduce: the learning-rate matrix is not positive definite: eigenvalue "
+                  + v);
+        }
+      }
+      // R = Λ^½ = U diag(√l) Uᵀ.
+      DMatrixRMaj us = el.vectors.copy();
+      for (int j = 0; j < n; j++) {
+        final double s = Math.sqrt(el.values[j]);
+        for (int i = 0; i < n; i++) {
+          us.unsafe_set(i, j, us.unsafe_get(i, j) * s);
+        }
+      }
+      DMatrixRMaj root = new DMatrixRMaj(n, n);
+      CommonOps_DDRM.multTransB(us, el.vectors, root);
+      symmetrize(root);
+      DMatrixRMaj tmp = new DMatrixRMaj(n, n);
+      DMatrixRMaj b = new DMatrixRMaj(n, n);
+      CommonOps_DDRM.mult(root, a, tmp);
+      CommonOps_DDRM.mult(tmp, root, b);
+      symmetrize(b);
+      Eigen eb = Eigen.symmetric(b);
+      for (double v : eb.values) {
+        if (!(v > 0)) {
+          throw new IllegalArgumentException(
+              "Cannot reduce: A is not positive definite: eigenvalue of Λ^½AΛ^½ " + v);
+        }
+      }
+      DMatrixRMaj v = new DMatrixRMaj(n, n);
+      CommonOps_DDRM.mult(root, eb.vectors, v);
+      return new Reduction(eb.values, v);
+    }
+  }
+
+  /** Symmetric eigendecomposition: values and column eigenvectors. */
+  private record Eigen(double[] values, DMatrixRMaj vectors) {
+    static Eigen symmetric(DMatrixRMaj m) {
+      final int n = m.numRows;
+      EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, true, true);
+      if (!eig.decompose(m.copy())) {
+        throw new IllegalArgumentException("Cannot decompose: eigendecomposition failed");
+      }
+      double[] values = new double[n];
+      DMatrixRMaj vectors = new DMatrixRMaj(n, n);
+      for (int j = 0; j < n; j++) {
+        values[j] = eig.getEigenvalue(j).getReal();
+        DMatrixRMaj col = eig.getEigenVector(j);
+        double norm = 0;
+        for (int i = 0; i < n; i++) {
+          norm += col.get(i) * col.get(i);
+        }
+        norm = Math.sqrt(norm);
+        for (int i = 0; i < n; i++) {
+          vectors.unsafe_set(i, j, col.get(i) / norm);
+        }
+      }
+      return new Eigen(values, vectors);
+    }
+  }
+}
