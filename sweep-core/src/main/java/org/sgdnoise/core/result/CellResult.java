@@ -1,0 +1,49 @@
+package org.sgdnoise.core.result;
+
+import java.util.List;
+import org.sgdnoise.core.plan.Cell;
+import org.sgdnoise.core.sim.Estimate;
+import org.sgdnoise.core.sim.ReplicateResult;
+import org.sgdnoise.core.theory.LabelNoiseTheory.Prediction;
+
+/**
+ * Everything computed for one cell: the theory, the critical learning rate, each replicate and
+ * the pooled simulation estimates. Rows of the {@code cells} and {@code replicates} tables are
+ * read from it through {@link Tables}.
+ *
+ * @param cell the cell
+ * @param theory the stationary prediction
+ * @param criticalLr λ_c for the cell's other parameters
+ * @param replicates one result per replicate (empty when simulate.mode is none)
+ * @param traceSigma pooled over non-diverged replicates; missing if any replicate diverged
+ * @param lTrain likewise
+ * @param lTest likewise
+ * @param divergedFraction fraction of replicates that diverged (NaN without simulation)
+ * @param wallMs wall-clock milliseconds for the whole cell
+ */
+public record CellResult(
+    Cell cell,
+    Prediction theory,
+    double criticalLr,
+    List<ReplicateResult> replicates,
+    Estimate traceSigma,
+    Estimate lTrain,
+    Estimate lTest,
+    double divergedFraction,
+    long wallMs) {
+
+  public CellResult {
+    replicates = List.copyOf(replicates);
+  }
+
+  /** Smallest divergence step over the replicates, or -1. */
+  public long firstDivergedStep() {
+    long first = -1;
+    for (ReplicateResult r : replicates) {
+      if (r.diverged() && (first < 0 || r.divergedStep() < first)) {
+        first = r.divergedStep();
+      }
+    }
+    return first;
+  }
+}
