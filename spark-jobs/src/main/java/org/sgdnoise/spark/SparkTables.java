@@ -1,0 +1,59 @@
+package org.sgdnoise.spark;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.sgdnoise.core.result.CellResult;
+import org.sgdnoise.core.result.Column;
+import org.sgdnoise.core.result.Tables;
+
+/**
+ * The core's table schemas as Spark types, and results as Spark rows. Spark 4's bean encoders do
+ * not read Java records, so rows are built from the core's column lists with explicit schemas.
+ */
+final class SparkTables {
+  /** Column of the combined per-cell row that holds the cell's replicate rows. */
+  static final String REPLICATES_COLUMN = "_replicates";
+
+  static final StructType CELLS = schema(Tables.CELLS);
+  static final StructType REPLICATES = schema(Tables.REPLICATES);
+  /** One row per cell: the cells columns plus an array of replicate rows. */
+  static final StructType COMBINED = CELLS.add(REPLICATES_COLUMN,
+      DataTypes.createArrayType(REPLICATES, false), false);
+
+  private SparkTables() {}
+
+  static Row combinedRow(String sweep, CellResult r) {
+    Object[] cell = Tables.cellValues(sweep, r);
+    List<Row> reps = new ArrayList<>();
+    for (Object[] v : Tables.replicateValues(sweep, r)) {
+      reps.add(RowFactory.create(v));
+    }
+    Object[] all = java.util.Arrays.copyOf(cell, cell.length + 1);
+    all[cell.length] = scala.jdk.javaapi.CollectionConverters.asScala(reps).toSeq();
+    return RowFactory.create(all);
+  }
+
+  private static <T> StructType schema(List<Column<T>> columns) {
+    List<StructField> fields = new ArrayList<>();
+    for (Column<T> c : columns) {
+      fields.add(DataTypes.createStructField(c.name(), type(c.type()), c.nullable()));
+    }
+    return DataTypes.createStructType(fields);
+  }
+
+  private static DataType type(Column.Type t) {
+    return switch (t) {
+      case STRING -> DataTypes.StringType;
+      case BOOLEAN -> DataTypes.BooleanType;
+      case INT -> DataTypes.IntegerType;
+      case LONG -> DataTypes.LongType;
+      case DOUBLE -> DataTypes.DoubleType;
+    };
+  }
+}

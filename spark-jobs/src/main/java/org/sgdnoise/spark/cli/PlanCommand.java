@@ -1,0 +1,68 @@
+package org.sgdnoise.spark.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.sgdnoise.core.plan.SweepPlan;
+import org.sgdnoise.core.spec.Dimension;
+import org.sgdnoise.core.spec.Param;
+import org.sgdnoise.core.spec.SweepSpec;
+import org.sgdnoise.spark.OutputLayout;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sweep plan FILE}: what a run would do and where it would write. Writes nothing. */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+    description = "Validate a sweep file and print its plan: cells, replicates, SGD steps and"
+        + " where results would go. Writes nothing.")
+final class PlanCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec cmd;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "the sweep file (YAML)")
+  Path file;
+
+  @Option(names = "--out", paramLabel = "DIR", defaultValue = RunCommand.DEFAULT_OUT,
+      description = "output root (a path or Hadoop FileSystem URI); default: ${DEFAULT-VALUE}")
+  String out;
+
+  @Override
+  public Integer call() {
+    SweepSpec spec = SweepCli.load(file);
+    SweepPlan plan = SweepPlan.of(spec);
+    PrintWriter w = cmd.commandLine().getOut();
+    w.printf(Locale.ROOT, "sweep:       %s (kind %s, seed %d)%n", spec.name(),
+        spec.kind().yamlName(), spec.seed());
+    w.printf(Locale.ROOT, "cells:       %,d%n", plan.size());
+    for (Dimension d : spec.dimensions()) {
+      StringBuilder names = new StringBuilder();
+      for (Param p : d.params()) {
+        names.append(names.length() == 0 ? "" : " + ").append(p.yamlName());
+      }
+      w.printf(Locale.ROOT, "  axis %-24s %,d values%s%n", names, d.size(),
+          d.params().size() > 1 ? " (zipped)" : "");
+    }
+    var sim = spec.simulate();
+    if (sim.enabled()) {
+      w.printf(Locale.ROOT, "simulation:  %s%s, %,d steps (%,d burn-in), %,d replicates per"
+              + " cell%n", sim.mode().yamlName(),
+          sim.mode() == org.sgdnoise.core.spec.Simulate.Mode.DATASET
+              ? " " + sim.sampling().yamlName() : "",
+          sim.steps(), sim.burnIn(), sim.replicates());
+      w.printf(Locale.ROOT, "replicates:  %,d%n", plan.totalReplicates());
+      w.printf(Locale.ROOT, "SGD steps:   %,d%n", plan.totalSteps());
+    } else {
+      w.println("simulation:  none (theory only)");
+      w.println("replicates:  0");
+      w.println("SGD steps:   0");
+    }
+    OutputLayout layout = OutputLayout.of(out, spec.name());
+    w.printf("output:      %s%n", layout.sweep());
+    w.printf("  cells:      %s%n", layout.cells());
+    w.printf("  replicates: %s%n", layout.replicates());
+    w.printf("  manifest:   %s%n", layout.manifest());
+    return 0;
+  }
+}

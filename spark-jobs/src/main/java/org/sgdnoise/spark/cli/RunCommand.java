@@ -1,0 +1,130 @@
+package org.sgdnoise.spark.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.sgdnoise.core.plan.SweepPlan;
+import org.sgdnoise.core.spec.SweepSpec;
+import org.sgdnoise.spark.OutputLayout;
+import org.sgdnoise.spark.SweepJob;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sweep run FILE}: runs the sweep on Spark and writes its tables. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Run a sweep file on Spark (local[*] by default) and write Parquet tables"
+        + " <out>/<name>/cells, <out>/<name>/replicates and <out>/<name>/_sweep.json.")
+final class RunCommand implements Callable<Integer> {
+  static final String DEFAULT_OUT = "./sweeps-out";
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec cmd;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "the sweep file (YAML)")
+  Path file;
+
+  @Option(names = "--out", paramLabel = "DIR", defaultValue = DEFAULT_OUT,
+      description = "output root (a path or Hadoop FileSystem URI); default: ${DEFAULT-VALUE}")
+  String out;
+
+  @Option(names = "--master", paramLabel = "URL", defaultValue = "local[*]",
+      description = "Spark master; default: ${DEFAULT-VALUE} (in-process, all cores)")
+  String master;
+
+  @Option(names = "--fresh",
+      description = "replace an existing output of this sweep (deletes <out>/<name>)")
+  boolean fresh;
+
+  @Option(names = "--wave-size", paramLabel = "CELLS", defaultValue = "100000",
+      description = "cells per wave; each wave is one atomic Parquet write; default:"
+          + " ${DEFAULT-VALUE}")
+  int waveSize;
+
+  @Option(names = "--partitions", paramLabel = "N", defaultValue = "0",
+      description = "partitions per wave; 0 = 4 per core (default)")
+  int partitions;
+
+  @Option(names = "--progress-interval", paramLabel = "SECONDS", defaultValue = "10",
+      description = "seconds between progress lines; default: ${DEFAULT-VALUE}")
+  double progressSeconds;
+
+  @Option(names = "--ui", description = "enable the Spark web UI (bound to the driver host)")
+  boolean ui;
+
+  @Override
+  public Integer call() throws IOException {
+    SweepSpec spec = SweepCli.load(file);
+    if (waveSize < 1) {
+      throw new SweepCli.BadInputException(
+          "Cannot run sweep: --wave-size must be an integer >= 1: " + waveSize);
+    }
+    if (partitions < 0) {
+      throw new SweepCli.BadInputException(
+          "Cannot run sweep: --partitions must be >= 0 (0 = automatic): " + partitions);
+    }
+    if (!(progressSeconds > 0)) {
+      throw new SweepCli.BadInputException(
+          "Cannot run sweep: --progress-interval must be > 0 seconds: " + progressSeconds);
+    }
+    SweepPlan plan = SweepPlan.of(spec);
+    OutputLayout layout = OutputLayout.of(out, spec.name());
+    FileSystem fs = layout.fileSystem(new Configuration());
+    if (fs.exists(layout.sweep())) {
+      if (!fresh) {
+        throw new SweepCli.BadInputException("Cannot run sweep '" + spec.name()
+            + "': its output already exists (rerun with --fresh to replace it): "
+            + layout.display(fs, layout.sweep()));
+      }
+      fs.delete(layout.sweep(), true);
+    }
+    PrintWriter w = cmd.commandLine().getOut();
+    w.printf(Locale.ROOT, "Running sweep '%s': %,d cells, %,d replicates, %,d SGD steps on %s%n",
+        spec.name(), plan.size(), plan.totalReplicates(), plan.totalSteps(), master);
+    w.flush();
+    PrintStream progress = new PrintStream(new WriterOutputStream(w), true,
+        java.nio.charset.StandardCharsets.UTF_8);
+    SweepJob.Summary s = SweepJob.run(plan, new SweepJob.Options(master, out, waveSize,
+        partitions, Duration.ofMillis((long) (progressSeconds * 1000)), ui), progress);
+    w.printf(Locale.ROOT, "Done: sweep '%s', %,d cells in %s (%,d diverge in theory, %,d in"
+            + " simulation)%n", spec.name(), s.cells(), format(s.elapsed()), s.theoryDiverged(),
+        s.simDiverged());
+    w.printf("  cells:      %s%n", layout.display(fs, layout.cells()));
+    w.printf("  replicates: %s%n", layout.display(fs, layout.replicates()));
+    w.printf("  manifest:   %s%n", layout.display(fs, layout.manifest()));
+    w.flush();
+    return 0;
+  }
+
+  private static String format(Duration d) {
+    return String.format(Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
+  }
+
+  /** Bridges the progress printer (a PrintStream) onto picocli's writer. */
+  private static final class WriterOutputStream extends java.io.OutputStream {
+    private final PrintWriter w;
+    private final java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+
+    WriterOutputStream(PrintWriter w) {
+      this.w = w;
+    }
+
+    @Override
+    public synchronized void write(int b) {
+      buf.write(b);
+    }
+
+    @Override
+    public synchronized void flush() {
+      w.print(buf.toString(java.nio.charset.StandardCharsets.UTF_8));
+      w.flush();
+      buf.reset();
+    }
+  }
+}
