@@ -58,12 +58,30 @@ public final class YamlTreeReader {
     } catch (JsonProcessingException e) {
       JsonLocation loc = e.getLocation();
       int line = loc == null ? 0 : loc.getLineNr();
-      String why = e.getOriginalMessage();
       throw new SpecException(
-          source, "", Math.max(line, 0), "broken YAML", why == null ? "" : why.strip());
+          source, "", Math.max(line, 0), "broken YAML", oneLine(e.getOriginalMessage()));
     } catch (IOException e) {
       throw new SpecException(source, "", 0, "cannot read YAML", String.valueOf(e.getMessage()));
     }
+  }
+
+  /**
+   * SnakeYAML's messages span lines: the problem, "in 'reader', line L, column C:", an echo of
+   * the source line and a caret. Keep the problem statements, on one line.
+   */
+  static String oneLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder();
+    for (String l : message.split("\\R")) {
+      String t = l.strip();
+      if (t.isEmpty() || t.startsWith("in 'reader'") || t.matches("\\^+") || l.startsWith("    ")) {
+        continue;
+      }
+      sb.append(sb.length() == 0 ? "" : "; ").append(t);
+    }
+    return sb.toString();
   }
 
   private YamlNode readValue(YAMLParser p, String path) throws IOException {

@@ -1,0 +1,190 @@
+package org.sgdnoise.spark.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Bad sweep files, through the real command line: each must exit 2 before any Spark work, with
+ * one message naming the field, what is allowed, the value and the line, and leave nothing on
+ * disk (neither the output root nor anything in the working directory).
+ */
+class MalformedSweepFileTest {
+  private static final String OK_HEAD = "name: bad\nkind: label_noise\n";
+
+  static Stream<Arguments> cases() {
+    return Stream.of(
+        bad("unknown top-level key", "nme: x\nkind: label_noise\nparams: {lr: 0.1, batch: 1}\n",
+            "nme (line 1)", "unknown key", "'nme'"),
+        bad("unknown parameter", OK_HEAD + "params:\n  lr: 0.1\n  batch: 1\n  lrr: 2\n",
+            "params.lrr (line 6)", "unknown parameter", "'lrr'"),
+        bad("wrong type", OK_HEAD + "params:\n  lr: fast\n  batch: 1\n",
+            "params.lr (line 4)", "a finite number > 0", "the text 'fast'"),
+        bad("misspelled kind", "name: bad\nkind: label_nosie\nparams: {lr: 0.1, batch: 1}\n",
+            "kind (line 2)", "unknown kind", "label_noise", "'label_nosie'"),
+        bad("kind not supported yet", "name: bad\nkind: l2\nparams: {lr: 0.1, batch: 1}\n",
+            "kind (line 2)", "not supported yet", "'l2'"),
+        bad("learning rate <= 0", OK_HEAD + "params:\n  lr: [0.1, -0.2]\n  batch: 1\n",
+            "params.lr[1] (line 4)", "> 0", ": -0.2"),
+        bad("learning rate zero", OK_HEAD + "params:\n  lr: 0\n  batch: 1\n",
+            "params.lr (line 4)", "> 0", ": 0"),
+        bad("momentum = 1", OK_HEAD + "params:\n  lr: 0.1\n  batch: 1\n  momentum: 1.0\n",
+            "params.momentum (line 6)", "[0, 1)", ": 1.0"),
+        bad("momentum < 0", OK_HEAD + "params:\n  lr: 0.1\n  batch: 1\n  momentum: [0, -0.1]\n",
+            "params.momentum[1] (line 6)", "[0, 1)", ": -0.1"),
+        bad("batch < 1", OK_HEAD + "params:\n  lr: 0.1\n  batch: 0\n",
+            "params.batch (line 5)", "integer from 1", ": 0"),
+        bad("batch not an integer", OK_HEAD + "params:\n  lr: 0.1\n  batch: 2.5\n",
+            "params.batch (line 5)", "integer", ": 2.5"),
+        bad("batch > n without replacement", OK_HEAD
+                + "params:\n  lr: 0.1\n  batch: [4, 32]\n  n: 10\nsimulate:\n  mode: dataset\n"
+                + "  sampling: without_replacement\n",
+            "params.batch (line 5)", "without_replacement", "n = 10", ": 32"),
+        bad("batch > alpha*dim without replacement", OK_HEAD
+                + "params:\n  lr: 0.1\n  batch: 16\n  dim: [2, 8]\n  alpha: 4\n"
+                + "simulate: {mode: dataset, sampling: without_replacement}\n",
+            "params.batch (line 5)", "round(4 * 2) = 8", ": 16"),
+        bad("empty grid", OK_HEAD + "params:\n  lr: []\n  batch: 1\n",
+            "params.lr (line 4)", "at least one value"),
+        bad("non-positive eigenvalue", OK_HEAD
+                + "params:\n  lr: 0.1\n  batch: 1\n  spectrum: [1.0, 0.0]\n",
+            "params.spectrum[1] (line 6)", "eigenvalue must be a finite number > 0", ": 0.0"),
+        bad("negative eigenvalue in a spectrum grid", OK_HEAD
+                + "params:\n  lr: 0.1\n  batch: 1\n  spectrum:\n    - [1, 2]\n    - [1, -3]\n",
+            "params.spectrum[1][1] (line 8)", "> 0", ": -3"),
+        bad("burn_in >= steps", OK_HEAD
+                + "params: {lr: 0.1, batch: 1}\nsimulate:\n  mode: streaming\n  steps: 1000\n"
+                + "  burn_in: 1000\n",
+            "simulate.burn_in (line 7)", "smaller than simulate.steps = 1000", ": 1000"),
+        bad("name escapes the output root", "name: ../evil\nkind: label_noise\n"
+                + "params: {lr: 0.1, batch: 1}\n",
+            "name (line 1)", "plain folder name", "'../evil'"),
+        bad("name with upper case", "name: Quick\nkind: label_noise\n"
+                + "params: {lr: 0.1, batch: 1}\n",
+            "name (line 1)", "plain folder name", "'Quick'"),
+        bad("broken YAML", OK_HEAD + "params: {lr: [0.1, 0.2}, batch: 1}\n",
+            "(line 3)", "broken YAML", "expected ',' or ']', but got }"),
+        bad("YAML tag constructing an object", OK_HEAD
+                + "params:\n  lr: !!javax.script.ScriptEngineManager [0.1]\n  batch: 1\n",
+            "params.lr (line 4)", "tags are not allowed", "!"),
+        bad("local YAML tag", OK_HEAD + "params: !Params {lr: 0.1, batch: 1}\n",
+            "params (line 3)", "tags are not allowed", "!Params"),
+        bad("YAML alias", OK_HEAD + "params:\n  lr: &x 0.1\n  batch: *x\n",
+            "params.batch (line 5)", "aliases are not allowed", "*x"),
+        bad("YAML anchor on a map", OK_HEAD + "params: &p {lr: 0.1, batch: 1}\n",
+            "params (line 3)", "anchors are not allowed", "&p"),
+        bad("YAML tag on a scalar", OK_HEAD + "params:\n  lr: !!float 0.1\n  batch: 1\n",
+            "params.lr (line 4)", "tags are not allowed"),
+        bad("duplicate key", OK_HEAD + "params:\n  lr: 0.1\n  lr: 0.2\n  batch: 1\n",
+            "params.lr (line 5)", "duplicate key (first given on line 4)"),
+        bad("missing name", "kind: label_noise\nparams: {lr: 0.1, batch: 1}\n",
+            "name (line 1)", "is required"),
+        bad("missing lr", OK_HEAD + "params:\n  batch: 1\n", "params.lr (line 4)",
+            "is required"),
+        bad("zip of grids of different lengths", OK_HEAD
+                + "params:\n  lr: [0.1, 0.2]\n  batch: [1, 2, 4]\nzip:\n  - [lr, batch]\n",
+            "zip[0][1] (line 7)", "same number of values", "batch has 3"),
+        bad("zip of a fixed parameter", OK_HEAD
+                + "params:\n  lr: [0.1, 0.2]\n  batch: 4\nzip:\n  - [lr, batch]\n",
+            "zip[0][1] (line 7)", "only grid parameters", "'batch'"),
+        bad("sampling outside dataset mode", OK_HEAD
+                + "params: {lr: 0.1, batch: 1}\nsimulate:\n  mode: streaming\n"
+                + "  sampling: without_replacement\n",
+            "simulate.sampling (line 6)", "applies only to mode: dataset"),
+        bad("unknown simulation mode", OK_HEAD + "params: {lr: 0.1, batch: 1}\n"
+                + "simulate: {mode: online}\n",
+            "simulate.mode (line 4)", "none, streaming, dataset", "'online'"),
+        bad("dataset mode without n", OK_HEAD + "params: {lr: 0.1, batch: 1}\n"
+                + "simulate: {mode: dataset}\n",
+            "params.n (line 3)", "needs the data set size"),
+        bad("linspace with num 0", OK_HEAD
+                + "params:\n  lr: {linspace: {from: 0.1, to: 1, num: 0}}\n  batch: 1\n",
+            "params.lr.linspace.num (line 4)", "integer from 1", ": 0"),
+        bad("logspace through zero", OK_HEAD
+                + "params:\n  lr: {logspace: {from: 0, to: 1, num: 5}}\n  batch: 1\n",
+            "params.lr.logspace (line 4)", "from > 0 and to > 0", "from 0, to 1"),
+        bad("repeated grid value", OK_HEAD + "params:\n  lr: [0.1, 0.2, 0.1]\n  batch: 1\n",
+            "params.lr (line 4)", "must not repeat a value", ": 0.1"),
+        bad("weight decay for label noise", OK_HEAD
+                + "params:\n  lr: 0.1\n  batch: 1\n  weight_decay: [0, 0.01]\n",
+            "params.weight_decay (line 6)", "must be 0", ": 0.01"),
+        bad("empty file", "", "holds no YAML document"),
+        bad("not a map", "- lr\n- batch\n", "(line 1)", "must be a map", "a list"));
+  }
+
+  private static Arguments bad(String what, String yaml, String... expected) {
+    return Arguments.of(what, yaml, List.of(expected));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void rejectsWithExitCodeTwoAndWritesNothing(String what, String yaml, List<String> expected,
+      @TempDir Path dir) throws IOException {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, yaml, StandardCharsets.UTF_8);
+    Path out = dir.resolve("out");
+    Path cwd = Path.of("").toAbsolutePath();
+    Set<String> cwdBefore = list(cwd);
+
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    int code = SweepCli.execute(new String[] {"run", file.toString(), "--out", out.toString()},
+        new PrintStream(stdout, true, StandardCharsets.UTF_8),
+        new PrintStream(stderr, true, StandardCharsets.UTF_8));
+    String err = stderr.toString(StandardCharsets.UTF_8);
+
+    assertThat(code).as(err).isEqualTo(2);
+    assertThat(err.strip().lines().count()).as("one message: " + err).isEqualTo(1);
+    assertThat(err).startsWith("Cannot load sweep file 'bad.yaml'");
+    for (String e : expected) {
+      assertThat(err).contains(e);
+    }
+    assertThat(stdout.toString(StandardCharsets.UTF_8)).isEmpty();
+    assertThat(out).doesNotExist();
+    assertThat(list(dir)).containsExactly("bad.yaml");
+    assertThat(list(cwd)).isEqualTo(cwdBefore);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void planRejectsTheSameWay(String what, String yaml, List<String> expected, @TempDir Path dir)
+      throws IOException {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, yaml, StandardCharsets.UTF_8);
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    int code = SweepCli.execute(new String[] {"plan", file.toString()},
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        new PrintStream(stderr, true, StandardCharsets.UTF_8));
+    assertThat(code).isEqualTo(2);
+    assertThat(stderr.toString(StandardCharsets.UTF_8)).contains(expected.get(0));
+  }
+
+  @org.junit.jupiter.api.Test
+  void missingFileIsBadInput(@TempDir Path dir) {
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    int code = SweepCli.execute(new String[] {"run", dir.resolve("nope.yaml").toString()},
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        new PrintStream(stderr, true, StandardCharsets.UTF_8));
+    assertThat(code).isEqualTo(2);
+    assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("no such file");
+  }
+
+  private static Set<String> list(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+    }
+  }
+}
