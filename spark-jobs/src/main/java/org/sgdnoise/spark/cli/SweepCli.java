@@ -23,7 +23,8 @@ import picocli.CommandLine.Command;
     versionProvider = SweepCli.Version.class,
     description = "Maps the theory of minibatch noise in SGD over parameter grids, with seeded"
         + " SGD simulations, on Spark.",
-    subcommands = {RunCommand.class, PlanCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, PlanCommand.class, SchemaCommand.class,
+        CommandLine.HelpCommand.class})
 public final class SweepCli implements Runnable {
   /** Exit code for bad input. */
   public static final int EXIT_BAD_INPUT = 2;

@@ -60,6 +60,19 @@ public final class Tables {
     return rows;
   }
 
+  /** A Markdown table documenting {@code columns} (docs/schema.md holds these verbatim). */
+  public static String markdown(List<? extends Column<?>> columns) {
+    StringBuilder sb = new StringBuilder("| column | type | nullable | unit | meaning |\n");
+    sb.append("|---|---|---|---|---|\n");
+    for (Column<?> c : columns) {
+      sb.append("| `").append(c.name()).append("` | ").append(c.type().name().toLowerCase(
+          java.util.Locale.ROOT)).append(" | ").append(c.nullable() ? "yes" : "no").append(" | ")
+          .append(c.unit().isEmpty() ? "–" : c.unit()).append(" | ").append(c.doc())
+          .append(" |\n");
+    }
+    return sb.toString();
+  }
+
   private static List<Column<CellRow>> cellColumns() {
     List<Column<CellRow>> c = new ArrayList<>();
     c.add(Column.of("sweep", STRING, false, "", "sweep name (the sweep file's name)",
@@ -84,7 +97,7 @@ public final class Tables {
         row -> row.c().n() > 0 ? row.c().n() : null));
     c.add(Column.of("alpha", DOUBLE, true, "", "α = N/D when the sweep file gave alpha; null"
         + " otherwise", row -> nan(row.c().alpha())));
-    c.add(Column.of("label_noise_var", DOUBLE, false, "loss units·2", "label-noise variance σ²",
+    c.add(Column.of("label_noise_var", DOUBLE, false, "", "label-noise variance σ²",
         row -> row.c().labelNoiseVar()));
     c.add(Column.of("a_max", DOUBLE, false, "", "largest eigenvalue of the feature covariance A",
         row -> row.c().aMax()));
