@@ -3,11 +3,8 @@ package org.sgdnoise.spark;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -21,7 +18,6 @@ import org.apache.spark.util.LongAccumulator;
 import org.sgdnoise.core.plan.SweepPlan;
 import org.sgdnoise.core.result.CellEvaluator;
 import org.sgdnoise.core.result.CellResult;
-import org.sgdnoise.core.result.Tables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,23 +75,8 @@ public final class SweepJob {
           if (plan.size() > opt.waveSize()) {
             LOG.info("wave: cells [{}, {}) in {} partitions", start, end, parts);
           }
-          MapPartitionsFunction<Long, Row> evaluate = indices -> {
-            SweepPlan p = bplan.value();
-            List<Row> rows = new ArrayList<>();
-            while (indices.hasNext()) {
-              CellResult r = CellEvaluator.evaluate(p.cell(indices.next()));
-              rows.add(SparkTables.combinedRow(sweep, r));
-              done.add(1);
-              if (r.theory().diverges()) {
-                thDiv.add(1);
-              }
-              if (r.divergedFraction() > 0) {
-                simDiv.add(1);
-              }
-            }
-            Iterator<Row> it = rows.iterator();
-            return it;
-          };
+          MapPartitionsFunction<Long, Row> evaluate = indices ->
+              new CellRows(indices, bplan.value(), sweep, done, thDiv, simDiv);
           Dataset<Row> combined = spark.range(start, end, 1, parts)
               .mapPartitions(evaluate, Encoders.row(SparkTables.COMBINED))
               .persist(StorageLevel.MEMORY_AND_DISK());
@@ -142,18 +123,41 @@ public final class SweepJob {
     return spark;
   }
 
-  /** Exposed for tests: the Spark schema of the cells table. */
-  public static org.apache.spark.sql.types.StructType cellsSchema() {
-    return SparkTables.CELLS;
-  }
+  /** Evaluates cells lazily, one at a time, so a partition's memory does not grow with it. */
+  private static final class CellRows implements Iterator<Row> {
+    private final Iterator<Long> indices;
+    private final SweepPlan plan;
+    private final String sweep;
+    private final LongAccumulator done;
+    private final LongAccumulator theoryDiverged;
+    private final LongAccumulator simDiverged;
 
-  /** Number of columns of the cells table. */
-  static int cellsColumns() {
-    return Tables.CELLS.size();
-  }
+    CellRows(Iterator<Long> indices, SweepPlan plan, String sweep, LongAccumulator done,
+        LongAccumulator theoryDiverged, LongAccumulator simDiverged) {
+      this.indices = indices;
+      this.plan = plan;
+      this.sweep = sweep;
+      this.done = done;
+      this.theoryDiverged = theoryDiverged;
+      this.simDiverged = simDiverged;
+    }
 
-  /** Path helper for callers that only know the output root. */
-  public static Path cellsPath(String out, String name) {
-    return OutputLayout.of(out, name).cells();
+    @Override
+    public boolean hasNext() {
+      return indices.hasNext();
+    }
+
+    @Override
+    public Row next() {
+      CellResult r = CellEvaluator.evaluate(plan.cell(indices.next()));
+      done.add(1);
+      if (r.theory().diverges()) {
+        theoryDiverged.add(1);
+      }
+      if (r.divergedFraction() > 0) {
+        simDiverged.add(1);
+      }
+      return SparkTables.combinedRow(sweep, r);
+    }
   }
 }

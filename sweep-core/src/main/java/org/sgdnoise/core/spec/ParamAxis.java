@@ -48,13 +48,4 @@ public record ParamAxis(
   public int line(int k) {
     return lines[k];
   }
-
-  /** Smallest scalar value (for a vector parameter: the smallest length). */
-  double min() {
-    double m = Double.POSITIVE_INFINITY;
-    for (int k = 0; k < size(); k++) {
-      m = Math.min(m, scalars != null ? scalars[k] : vectors.get(k).length);
-    }
-    return m;
-  }
 }
