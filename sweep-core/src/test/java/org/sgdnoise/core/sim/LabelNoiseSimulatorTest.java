@@ -1,0 +1,88 @@
+package org.sgdnoise.core.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import org.junit.jupiter.api.Test;
+import org.sgdnoise.core.plan.Cell;
+import org.sgdnoise.core.plan.CellIds;
+import org.sgdnoise.core.spec.Kind;
+import org.sgdnoise.core.spec.Simulate;
+import org.sgdnoise.core.spec.Simulate.Mode;
+import org.sgdnoise.core.spec.Simulate.Sampling;
+
+class LabelNoiseSimulatorTest {
+
+  static Cell cell(double[] spectrum, double lr, int batch, double mu, int n, Simulate sim,
+      long seed) {
+    String id = CellIds.of(Kind.LABEL_NOISE, lr, batch, mu, 0, 1.0, spectrum, n, Double.NaN,
+        sim);
+    return new Cell(0, id, Kind.LABEL_NOISE, lr, batch, mu, 0, 1.0, spectrum, n, Double.NaN,
+        sim, seed);
+  }
+
+  @Test
+  void withoutReplacementAtFullBatchHasNoNoise() {
+    // S = N without replacement: every minibatch is the whole data set (Prop. 8: C = 0), so SGD
+    // converges deterministically to the least-squares solution and Tr Σ vanishes. With
+    // replacement the same S keeps sampling noise (C = M/S > 0).
+    Simulate without = new Simulate(Mode.DATASET, Sampling.WITHOUT_REPLACEMENT, 4000, 2000, 1);
+    Simulate with = new Simulate(Mode.DATASET, Sampling.WITH_REPLACEMENT, 4000, 2000, 1);
+    double[] a = {1.0, 0.5};
+    ReplicateResult none = LabelNoiseSimulator.run(cell(a, 0.5, 50, 0.5, 50, without, 1), 0);
+    ReplicateResult some = LabelNoiseSimulator.run(cell(a, 0.5, 50, 0.5, 50, with, 1), 0);
+    assertThat(none.traceSigma().mean()).isLessThan(1e-20);
+    assertThat(some.traceSigma().mean()).isGreaterThan(1e-4);
+  }
+
+  @Test
+  void sameSeedSameChainOtherReplicateOtherChain() {
+    Simulate sim = new Simulate(Mode.STREAMING, Sampling.WITH_REPLACEMENT, 5000, 500, 2);
+    Cell c = cell(new double[] {1.0, 0.3}, 0.2, 4, 0.9, 0, sim, 42);
+    ReplicateResult a = LabelNoiseSimulator.run(c, 0);
+    ReplicateResult b = LabelNoiseSimulator.run(c, 0);
+    ReplicateResult other = LabelNoiseSimulator.run(c, 1);
+    assertThat(b.traceSigma()).isEqualTo(a.traceSigma());
+    assertThat(b.batchLTrain()).containsExactly(a.batchLTrain());
+    assertThat(other.traceSigma().mean()).isNotEqualTo(a.traceSigma().mean());
+    assertThat(other.seed()).isNotEqualTo(a.seed());
+  }
+
+  @Test
+  void stepLoopAllocatesNothing() {
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long tid = Thread.currentThread().getId();
+    for (Mode mode : new Mode[] {Mode.STREAMING, Mode.DATASET}) {
+      for (Sampling s : new Sampling[] {Sampling.WITH_REPLACEMENT,
+          Sampling.WITHOUT_REPLACEMENT}) {
+        if (mode == Mode.STREAMING && s == Sampling.WITHOUT_REPLACEMENT) {
+          continue;
+        }
+        int n = mode == Mode.DATASET ? 1000 : 0;
+        Simulate shortRun = new Simulate(mode, s, 2_000, 1_000, 1);
+        Simulate longRun = new Simulate(mode, s, 200_000, 1_000, 1);
+        double[] a = {1.0, 0.5, 0.25};
+        LabelNoiseSimulator.run(cell(a, 0.1, 8, 0.5, n, longRun, 3), 0); // warm up the JIT
+        long b0 = mx.getThreadAllocatedBytes(tid);
+        LabelNoiseSimulator.run(cell(a, 0.1, 8, 0.5, n, shortRun, 3), 0);
+        long b1 = mx.getThreadAllocatedBytes(tid);
+        LabelNoiseSimulator.run(cell(a, 0.1, 8, 0.5, n, longRun, 3), 0);
+        long b2 = mx.getThreadAllocatedBytes(tid);
+        // 198,000 more steps; a single allocation per step would add megabytes.
+        assertThat((b2 - b1) - (b1 - b0)).as(mode + " " + s).isLessThan(16 * 1024);
+      }
+    }
+  }
+
+  @Test
+  void runawayIterateStopsTheRunWithItsStep() {
+    Simulate sim = new Simulate(Mode.STREAMING, Sampling.WITH_REPLACEMENT, 100_000, 100, 1);
+    ReplicateResult r = LabelNoiseSimulator.run(cell(new double[] {1.0}, 5.0, 16, 0, 0, sim, 9),
+        0);
+    assertThat(r.diverged()).isTrue();
+    assertThat(r.divergedStep()).isBetween(1L, 1000L);
+    assertThat(r.stepsRun()).isEqualTo(r.divergedStep());
+    assertThat(r.traceSigma().mean()).isNaN();
+  }
+}
