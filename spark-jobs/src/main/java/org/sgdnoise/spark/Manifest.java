@@ -25,6 +25,17 @@ final class Manifest {
 
   private Manifest() {}
 
+  /** The manifest of an existing output, or {@code null} if there is none. */
+  static com.fasterxml.jackson.databind.JsonNode read(FileSystem fs, OutputLayout layout)
+      throws IOException {
+    if (!fs.exists(layout.manifest())) {
+      return null;
+    }
+    try (java.io.InputStream in = fs.open(layout.manifest())) {
+      return JSON.readTree(in);
+    }
+  }
+
   static void write(FileSystem fs, OutputLayout layout, SweepPlan plan, String master,
       Instant started, Instant finished, SweepJob.Summary summary) throws IOException {
     SweepSpec spec = plan.spec();
@@ -43,6 +54,8 @@ final class Manifest {
     if (summary != null) {
       ObjectNode done = m.putObject("result");
       done.put("cells", summary.cells());
+      done.put("computed_this_run", summary.computed());
+      done.put("resumed", summary.resumed());
       done.put("theory_diverged_cells", summary.theoryDiverged());
       done.put("simulation_diverged_cells", summary.simDiverged());
       done.put("elapsed_seconds", summary.elapsed().toMillis() / 1000.0);

@@ -1,18 +1,24 @@
 package org.sgdnoise.spark;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.sgdnoise.core.plan.SweepPlan;
@@ -22,14 +28,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a sweep on Spark: the plan is broadcast, {@code spark.range} splits the cell indices of
- * each wave into partitions, executors decode and evaluate their cells (theory + simulations,
- * all in sweep-core), and each wave is written as Parquet to {@code <out>/<name>/replicates} and
- * then {@code <out>/<name>/cells} (append; each write is one atomic Spark job). A manifest
- * {@code _sweep.json} is written at the start (status running) and at the end (complete).
+ * Runs a sweep on Spark. The plan is broadcast; {@code spark.range} splits each wave's cell
+ * indices into partitions; executors decode and evaluate their cells (theory + simulations, all
+ * in sweep-core). Each wave is written through {@link SweepOutput}: staged, marked complete, then
+ * moved into {@code <out>/<name>/cells} and {@code .../replicates}, so a crash at any point loses
+ * at most the wave in flight. When resuming, finished cells are skipped by an anti-join on
+ * {@code cell_id} before they are evaluated. {@code _sweep.json} is written at the start (status
+ * running) and at the end (complete).
  */
 public final class SweepJob {
   private static final Logger LOG = LoggerFactory.getLogger(SweepJob.class);
+  private static final StructType INDEX_IDS = DataTypes.createStructType(java.util.List.of(
+      DataTypes.createStructField("cell_index", DataTypes.LongType, false),
+      DataTypes.createStructField("cell_id", DataTypes.StringType, false)));
+
+  /** What to do with cells already in the output. */
+  public enum Existing {
+    /** The output is new (or was just cleared). */
+    NONE,
+    /** Same sweep file: skip the cells already done. */
+    RESUME,
+    /** Changed sweep file: allowed only if every cell already done is still planned. */
+    RESUME_IF_ONLY_ADDS
+  }
 
   /** How a run is set up. */
   public record Options(
@@ -38,11 +59,22 @@ public final class SweepJob {
       int waveSize,
       int partitionsPerWave,
       Duration progressInterval,
-      boolean ui) {}
+      boolean ui,
+      Existing existing) {}
 
-  /** What a run did. */
+  /**
+   * What a run did.
+   *
+   * @param cells cells in the table after the run
+   * @param computed cells computed by this run
+   * @param resumed cells that were already in the table
+   * @param theoryDiverged cells of the table whose theory diverges
+   * @param simDiverged cells of the table with at least one diverged replicate
+   */
   public record Summary(
       long cells,
+      long computed,
+      long resumed,
       long theoryDiverged,
       long simDiverged,
       Duration elapsed,
@@ -56,52 +88,154 @@ public final class SweepJob {
     SparkSession spark = session(plan, opt);
     try {
       FileSystem fs = layout.fileSystem(spark.sparkContext().hadoopConfiguration());
-      Manifest.write(fs, layout, plan, opt.master(), started, null, null);
-
-      LongAccumulator done = spark.sparkContext().longAccumulator("cells done");
-      LongAccumulator thDiv = spark.sparkContext().longAccumulator("theory diverged");
-      LongAccumulator simDiv = spark.sparkContext().longAccumulator("simulation diverged");
+      SweepOutput output = new SweepOutput(fs, layout);
       Broadcast<SweepPlan> bplan = spark.sparkContext().broadcast(plan,
           scala.reflect.ClassTag$.MODULE$.apply(SweepPlan.class));
-      final String sweep = plan.spec().name();
-      int parallelism = spark.sparkContext().defaultParallelism();
 
-      try (Progress progress = new Progress(sweep, plan.size(), done, thDiv, simDiv, out,
+      // Cells already done (resume), after finishing whatever a crashed run left staged.
+      Dataset<Row> done = null;
+      long resumed = 0;
+      if (opt.existing() != Existing.NONE) {
+        int finished = output.recover();
+        if (finished > 0) {
+          out.printf("Recovered %d wave(s) a previous run had completed.%n", finished);
+        }
+        if (output.hasCells()) {
+          done = spark.read().parquet(layout.cells().toString()).select("cell_id").distinct()
+              .persist(StorageLevel.MEMORY_AND_DISK());
+          resumed = done.count();
+          if (opt.existing() == Existing.RESUME_IF_ONLY_ADDS) {
+            long dropped = done.join(cellIds(spark, bplan, 0, plan.size(), 0), "cell_id",
+                "left_anti").count();
+            if (dropped > 0) {
+              throw new SweepRefusedException("Cannot resume sweep '" + plan.spec().name()
+                  + "': the sweep file changed and no longer plans " + dropped + " of the "
+                  + resumed + " cells already computed (rerun with --fresh to replace the"
+                  + " output): " + layout.display(fs, layout.sweep()));
+            }
+          }
+          out.printf("Resuming: %,d of %,d cells already done.%n", resumed, plan.size());
+        }
+      }
+      Manifest.write(fs, layout, plan, opt.master(), started, null, null);
+
+      LongAccumulator doneCount = spark.sparkContext().longAccumulator("cells done");
+      LongAccumulator thDiv = spark.sparkContext().longAccumulator("theory diverged");
+      LongAccumulator simDiv = spark.sparkContext().longAccumulator("simulation diverged");
+      doneCount.add(resumed);
+      final String sweep = plan.spec().name();
+      final int parallelism = spark.sparkContext().defaultParallelism();
+      final String runId = Long.toString(started.toEpochMilli(), 36);
+
+      try (Progress progress = new Progress(sweep, plan.size(), doneCount, thDiv, simDiv, out,
           opt.progressInterval())) {
-        for (long start = 0; start < plan.size(); start += opt.waveSize()) {
+        int wave = 0;
+        for (long start = 0; start < plan.size(); start += opt.waveSize(), wave++) {
           long end = Math.min(plan.size(), start + opt.waveSize());
           int parts = opt.partitionsPerWave() > 0 ? opt.partitionsPerWave()
               : (int) Math.min(end - start, 4L * parallelism);
-          if (plan.size() > opt.waveSize()) {
-            LOG.info("wave: cells [{}, {}) in {} partitions", start, end, parts);
+          Dataset<Long> indices = spark.range(start, end, 1, parts);
+          if (done != null) {
+            Dataset<Row> todo = cellIds(spark, bplan, start, end, parts)
+                .join(done, "cell_id", "left_anti");
+            if (todo.isEmpty()) {
+              continue;
+            }
+            indices = todo.select("cell_index").as(Encoders.LONG()).repartition(parts);
           }
-          MapPartitionsFunction<Long, Row> evaluate = indices ->
-              new CellRows(indices, bplan.value(), sweep, done, thDiv, simDiv);
-          Dataset<Row> combined = spark.range(start, end, 1, parts)
+          if (plan.size() > opt.waveSize()) {
+            LOG.info("wave {}: cells [{}, {}) in {} partitions", wave, start, end, parts);
+          }
+          MapPartitionsFunction<Long, Row> evaluate = it ->
+              new CellRows(it, bplan.value(), sweep, doneCount, thDiv, simDiv);
+          Dataset<Row> combined = indices
               .mapPartitions(evaluate, Encoders.row(SparkTables.COMBINED))
               .persist(StorageLevel.MEMORY_AND_DISK());
+          String waveId = String.format("%s-%06d", runId, wave);
           try {
             combined.select(functions.explode(functions.col(SparkTables.REPLICATES_COLUMN))
                     .as("r")).select("r.*")
-                .write().mode(SaveMode.Append).parquet(layout.replicates().toString());
+                .write().mode(SaveMode.ErrorIfExists)
+                .parquet(output.stagingReplicates(waveId).toString());
             combined.drop(SparkTables.REPLICATES_COLUMN)
-                .write().mode(SaveMode.Append).parquet(layout.cells().toString());
+                .write().mode(SaveMode.ErrorIfExists)
+                .parquet(output.stagingCells(waveId).toString());
           } finally {
             combined.unpersist();
           }
+          output.commit(waveId);
           progress.print();
         }
       }
+      if (done != null) {
+        done.unpersist();
+      }
+      // Final counts from the table itself, not from this run's accumulators.
+      Row counts = spark.read().parquet(layout.cells().toString()).agg(
+          functions.count(functions.lit(1)),
+          functions.sum(functions.when(functions.col("theory_diverges"), 1).otherwise(0)),
+          functions.sum(functions.when(functions.col("sim_diverged_fraction").gt(0), 1)
+              .otherwise(0))).first();
       Instant finished = Instant.now();
-      Summary summary = new Summary(done.value(), thDiv.value(), simDiv.value(),
+      long cells = counts.getLong(0);
+      Summary summary = new Summary(cells, cells - resumed, resumed,
+          counts.isNullAt(1) ? 0 : counts.getLong(1), counts.isNullAt(2) ? 0 : counts.getLong(2),
           Duration.between(started, finished), layout);
       Manifest.write(fs, layout, plan, opt.master(), started, finished, summary);
       return summary;
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     } finally {
       spark.stop();
     }
+  }
+
+  /**
+   * Decides, before Spark starts, what to do with an existing output of this sweep: nothing there
+   * (or {@code fresh}: it is deleted) → {@link Existing#NONE}; the same sweep file → resume;
+   * a changed file with the same name, kind and seed → resume if it only adds cells (checked
+   * once Spark runs). Anything else is refused.
+   *
+   * @throws SweepRefusedException when the output cannot be reused
+   */
+  public static Existing prepareOutput(SweepPlan plan, String out, boolean fresh)
+      throws IOException {
+    OutputLayout layout = OutputLayout.of(out, plan.spec().name());
+    FileSystem fs = layout.fileSystem(new org.apache.hadoop.conf.Configuration());
+    if (!fs.exists(layout.sweep())) {
+      return Existing.NONE;
+    }
+    String where = layout.display(fs, layout.sweep());
+    if (fresh) {
+      fs.delete(layout.sweep(), true);
+      return Existing.NONE;
+    }
+    com.fasterxml.jackson.databind.JsonNode m = Manifest.read(fs, layout);
+    if (m == null || m.get("spec_text") == null) {
+      throw new SweepRefusedException("Cannot run sweep '" + plan.spec().name()
+          + "': the output folder exists but holds no sweep manifest (_sweep.json); move it"
+          + " away or rerun with --fresh to replace it: " + where);
+    }
+    if (m.get("spec_text").asText().equals(plan.spec().text())) {
+      return Existing.RESUME;
+    }
+    String was = "kind " + m.path("kind").asText() + ", seed " + m.path("seed").asText();
+    String now = "kind " + plan.spec().kind().yamlName() + ", seed " + plan.spec().seed();
+    if (!was.equals(now)) {
+      throw new SweepRefusedException("Cannot resume sweep '" + plan.spec().name()
+          + "': the output was made with " + was + ", the sweep file now says " + now
+          + " (rerun with --fresh to replace the output): " + where);
+    }
+    return Existing.RESUME_IF_ONLY_ADDS;
+  }
+
+  /** (cell_index, cell_id) for plan indices [start, end): cheap, no evaluation. */
+  private static Dataset<Row> cellIds(SparkSession spark, Broadcast<SweepPlan> bplan, long start,
+      long end, int parts) {
+    MapFunction<Long, Row> id = i -> RowFactory.create(i, bplan.value().cell(i).cellId());
+    Dataset<Long> range = parts > 0 ? spark.range(start, end, 1, parts)
+        : spark.range(start, end);
+    return range.map(id, Encoders.row(INDEX_IDS));
   }
 
   static SparkSession session(SweepPlan plan, Options opt) {
@@ -119,8 +253,7 @@ public final class SweepJob {
       // A laptop run talks only to itself.
       b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
     }
-    SparkSession spark = b.getOrCreate();
-    return spark;
+    return b.getOrCreate();
   }
 
   /** Evaluates cells lazily, one at a time, so a partition's memory does not grow with it. */

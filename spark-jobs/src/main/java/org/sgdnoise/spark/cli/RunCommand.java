@@ -39,7 +39,8 @@ final class RunCommand implements Callable<Integer> {
   String master;
 
   @Option(names = "--fresh",
-      description = "replace an existing output of this sweep (deletes <out>/<name>)")
+      description = "replace an existing output of this sweep (deletes <out>/<name>);"
+          + " without it a rerun resumes: cells already done are skipped")
   boolean fresh;
 
   @Option(names = "--wave-size", paramLabel = "CELLS", defaultValue = "100000",
@@ -76,14 +77,7 @@ final class RunCommand implements Callable<Integer> {
     SweepPlan plan = SweepPlan.of(spec);
     OutputLayout layout = OutputLayout.of(out, spec.name());
     FileSystem fs = layout.fileSystem(new Configuration());
-    if (fs.exists(layout.sweep())) {
-      if (!fresh) {
-        throw new SweepCli.BadInputException("Cannot run sweep '" + spec.name()
-            + "': its output already exists (rerun with --fresh to replace it): "
-            + layout.display(fs, layout.sweep()));
-      }
-      fs.delete(layout.sweep(), true);
-    }
+    SweepJob.Existing existing = SweepJob.prepareOutput(plan, out, fresh);
     PrintWriter w = cmd.commandLine().getOut();
     w.printf(Locale.ROOT, "Running sweep '%s': %,d cells, %,d replicates, %,d SGD steps on %s%n",
         spec.name(), plan.size(), plan.totalReplicates(), plan.totalSteps(), master);
@@ -91,10 +85,13 @@ final class RunCommand implements Callable<Integer> {
     PrintStream progress = new PrintStream(new WriterOutputStream(w), true,
         java.nio.charset.StandardCharsets.UTF_8);
     SweepJob.Summary s = SweepJob.run(plan, new SweepJob.Options(master, out, waveSize,
-        partitions, Duration.ofMillis((long) (progressSeconds * 1000)), ui), progress);
+        partitions, Duration.ofMillis((long) (progressSeconds * 1000)), ui, existing), progress);
+    String resumed = s.resumed() > 0
+        ? String.format(Locale.ROOT, ", %,d computed now, %,d resumed", s.computed(),
+            s.resumed()) : "";
     w.printf(Locale.ROOT, "Done: sweep '%s', %,d cells in %s (%,d diverge in theory, %,d in"
-            + " simulation)%n", spec.name(), s.cells(), format(s.elapsed()), s.theoryDiverged(),
-        s.simDiverged());
+            + " simulation%s)%n", spec.name(), s.cells(), format(s.elapsed()), s.theoryDiverged(),
+        s.simDiverged(), resumed);
     w.printf("  cells:      %s%n", layout.display(fs, layout.cells()));
     w.printf("  replicates: %s%n", layout.display(fs, layout.replicates()));
     w.printf("  manifest:   %s%n", layout.display(fs, layout.manifest()));

@@ -45,7 +45,8 @@ public final class SweepCli implements Runnable {
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-      if (ex instanceof SpecException || ex instanceof BadInputException) {
+      if (ex instanceof SpecException || ex instanceof BadInputException
+          || ex instanceof org.sgdnoise.spark.SweepRefusedException) {
         cmd.getErr().println(ex.getMessage());
         return EXIT_BAD_INPUT;
       }

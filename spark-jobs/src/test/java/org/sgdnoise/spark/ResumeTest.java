@@ -1,0 +1,180 @@
+package org.sgdnoise.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Crash safety: {@code kill -9} of the driver in the middle of a multi-wave sweep, then the same
+ * command again, leaves exactly one row per planned cell in both tables, identical to an
+ * uninterrupted run; and the two states a crash can leave in staging are recovered.
+ */
+class ResumeTest {
+  private static final String SWEEP = """
+      name: resume
+      kind: label_noise
+      seed: 11
+      params:
+        lr: [0.02, 0.1, 0.3, 0.6, 1.0, 1.4]
+        batch: [4, 32]
+        momentum: [0.0, 0.5, 0.9]
+        spectrum: [1.0, 0.5, 0.25, 0.125]
+      simulate:
+        mode: streaming
+        steps: 60000
+        burn_in: 1000
+        replicates: 2
+      """;
+  private static final int CELLS = 36;
+
+  @Test
+  void killMinusNineThenRerunGivesExactlyOneRowPerCell(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("resume.yaml");
+    Files.writeString(file, SWEEP);
+    Path crashed = dir.resolve("crashed");
+    String[] args = {"run", file.toString(), "--out", crashed.toString(), "--master",
+        "local[2]", "--wave-size", "4", "--progress-interval", "1000"};
+
+    // A driver in its own JVM, killed with SIGKILL once its first wave is in the table.
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognized")
+          || a.startsWith("-Dio.netty")) {
+        cmd.add(a);
+      }
+    }
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("org.sgdnoise.spark.cli.SweepCli");
+    cmd.addAll(List.of(args));
+    Process child = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("child.log").toFile()).start();
+    Path cells = crashed.resolve("resume/cells");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (parquetFiles(cells) == 0 && child.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(child.isAlive()).as("the driver was still running when its first wave landed: "
+        + Files.readString(dir.resolve("child.log"))).isTrue();
+    child.destroyForcibly(); // SIGKILL: no shutdown hooks, no cleanup
+    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+    long before;
+    try (Duck duck = new Duck()) {
+      before = duck.count("SELECT count(*) FROM " + Duck.table(cells));
+    }
+    assertThat(before).as("a partial table: the crash happened mid-sweep").isBetween(1L,
+        (long) CELLS - 1);
+
+    CliRun rerun = CliRun.of(args);
+    assertThat(rerun.code()).as(rerun.err()).isZero();
+    assertThat(rerun.out()).contains("Resuming: ").contains(CELLS + " cells in");
+
+    Path clean = dir.resolve("clean");
+    CliRun reference = CliRun.of("run", file.toString(), "--out", clean.toString(), "--master",
+        "local[2]");
+    assertThat(reference.code()).as(reference.err()).isZero();
+    assertSameTables(crashed.resolve("resume"), clean.resolve("resume"));
+  }
+
+  @Test
+  void recoversCompletedWavesAndDiscardsIncompleteOnes(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("resume.yaml");
+    Files.writeString(file, SWEEP.replace("steps: 60000", "steps: 2000"));
+    Path out = dir.resolve("out");
+    Path clean = dir.resolve("clean");
+    String[] args = {"run", file.toString(), "--out", out.toString(), "--master", "local[2]",
+        "--wave-size", "12"};
+    assertThat(CliRun.of(args).code()).isZero();
+    assertThat(CliRun.of("run", file.toString(), "--out", clean.toString()).code()).isZero();
+
+    // Crash state 1: a wave marked complete, half moved: its cells and the rest of its
+    // replicates still in staging. Crash state 2: a wave Spark never finished writing.
+    Path sweep = out.resolve("resume");
+    Path w1 = sweep.resolve("_staging/crashed-000001");
+    Files.createDirectories(w1.resolve("cells"));
+    Files.createDirectories(w1.resolve("replicates"));
+    List<Path> cellFiles = list(sweep.resolve("cells"));
+    List<Path> repFiles = list(sweep.resolve("replicates"));
+    for (Path p : cellFiles) {
+      Files.move(p, w1.resolve("cells").resolve(p.getFileName()));
+    }
+    for (Path p : repFiles.subList(0, repFiles.size() / 2)) {
+      Files.move(p, w1.resolve("replicates").resolve(p.getFileName()));
+    }
+    Files.createFile(w1.resolve("_COMPLETE"));
+    Path w2 = sweep.resolve("_staging/crashed-000002/cells");
+    Files.createDirectories(w2);
+    Files.writeString(w2.resolve("part-00000-torn.snappy.parquet"), "not parquet");
+
+    CliRun rerun = CliRun.of(args);
+    assertThat(rerun.code()).as(rerun.err()).isZero();
+    assertThat(rerun.out()).contains("Recovered 1 wave(s)")
+        .contains("0 computed now, " + CELLS + " resumed");
+    assertThat(sweep.resolve("_staging")).doesNotExist();
+    assertSameTables(sweep, clean.resolve("resume"));
+  }
+
+  @Test
+  void changedSweepFileIsRefusedUnlessItOnlyAddsCells(@TempDir Path dir) throws Exception {
+    String small = SWEEP.replace("steps: 60000", "steps: 2000");
+    Path file = dir.resolve("resume.yaml");
+    Files.writeString(file, small);
+    Path out = dir.resolve("out");
+    assertThat(CliRun.of("run", file.toString(), "--out", out.toString()).code()).isZero();
+
+    // Adds a batch size: allowed, and only the new cells run.
+    Files.writeString(file, small.replace("batch: [4, 32]", "batch: [4, 32, 128]"));
+    CliRun more = CliRun.of("run", file.toString(), "--out", out.toString());
+    assertThat(more.code()).as(more.err()).isZero();
+    assertThat(more.out()).contains("18 computed now, 36 resumed");
+
+    // Drops cells: refused, nothing written.
+    Files.writeString(file, small.replace("batch: [4, 32]", "batch: [4]"));
+    CliRun fewer = CliRun.of("run", file.toString(), "--out", out.toString());
+    assertThat(fewer.code()).isEqualTo(2);
+    assertThat(fewer.err()).contains("no longer plans 36 of the 54 cells").contains("--fresh");
+
+    // Another seed: refused before Spark starts.
+    Files.writeString(file, small.replace("seed: 11", "seed: 12"));
+    CliRun reseeded = CliRun.of("run", file.toString(), "--out", out.toString());
+    assertThat(reseeded.code()).isEqualTo(2);
+    assertThat(reseeded.err()).contains("seed 11").contains("seed 12");
+    try (Duck duck = new Duck()) {
+      assertThat(duck.count("SELECT count(*) FROM " + Duck.table(out.resolve("resume/cells"))))
+          .isEqualTo(54);
+    }
+  }
+
+  static void assertSameTables(Path a, Path b) throws Exception {
+    try (Duck duck = new Duck()) {
+      for (String table : new String[] {"cells", "replicates"}) {
+        String order = table.equals("cells") ? "cell_id" : "cell_id, replicate";
+        String q = "SELECT * EXCLUDE (wall_ms) FROM %s ORDER BY " + order;
+        List<List<Object>> x = duck.rows(String.format(q, Duck.table(a.resolve(table))));
+        List<List<Object>> y = duck.rows(String.format(q, Duck.table(b.resolve(table))));
+        assertThat(x).hasSize(table.equals("cells") ? CELLS : 2 * CELLS);
+        assertThat(x).isEqualTo(y);
+      }
+    }
+  }
+
+  private static long parquetFiles(Path dir) throws Exception {
+    return Files.isDirectory(dir) ? list(dir).size() : 0;
+  }
+
+  private static List<Path> list(Path dir) throws Exception {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().endsWith(".parquet")).sorted().toList();
+    }
+  }
+}
