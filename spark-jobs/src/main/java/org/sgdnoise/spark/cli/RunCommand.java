@@ -59,22 +59,40 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--ui", description = "enable the Spark web UI (bound to the driver host)")
   boolean ui;
 
+  @Option(names = "--max-cells", paramLabel = "N", defaultValue = "100000000",
+      description = "refuse sweeps with more cells than this unless --yes; default:"
+          + " ${DEFAULT-VALUE}")
+  long maxCells;
+
+  @Option(names = "--yes", description = "run a sweep above --max-cells")
+  boolean yes;
+
   @Override
   public Integer call() throws IOException {
     SweepSpec spec = SweepCli.load(file);
     if (waveSize < 1) {
       throw new SweepCli.BadInputException(
-          "Cannot run sweep: --wave-size must be an integer >= 1: " + waveSize);
+          "Cannot run sweep '" + spec.name() + "': --wave-size must be an integer >= 1: "
+              + waveSize);
     }
     if (partitions < 0) {
       throw new SweepCli.BadInputException(
-          "Cannot run sweep: --partitions must be >= 0 (0 = automatic): " + partitions);
+          "Cannot run sweep '" + spec.name() + "': --partitions must be >= 0 (0 = automatic): "
+              + partitions);
     }
     if (!(progressSeconds > 0)) {
       throw new SweepCli.BadInputException(
-          "Cannot run sweep: --progress-interval must be > 0 seconds: " + progressSeconds);
+          "Cannot run sweep '" + spec.name() + "': --progress-interval must be > 0 seconds: "
+              + progressSeconds);
     }
     SweepPlan plan = SweepPlan.of(spec);
+    if (plan.size() > maxCells && !yes) {
+      throw new SweepCli.BadInputException(String.format(Locale.ROOT, "Cannot run sweep '%s':"
+          + " %,d cells is above the cap of %,d (--max-cells); check the grids with 'sweep plan',"
+          + " or rerun with --yes to run it anyway: %,d cells", spec.name(), plan.size(),
+          maxCells, plan.size()));
+    }
+    MemoryCheck.check(plan, master);
     OutputLayout layout = OutputLayout.of(out, spec.name());
     FileSystem fs = layout.fileSystem(new Configuration());
     SweepJob.Existing existing = SweepJob.prepareOutput(plan, out, fresh);

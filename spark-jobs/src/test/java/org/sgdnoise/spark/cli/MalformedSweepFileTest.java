@@ -121,6 +121,20 @@ class MalformedSweepFileTest {
         bad("weight decay for label noise", OK_HEAD
                 + "params:\n  lr: 0.1\n  batch: 1\n  weight_decay: [0, 0.01]\n",
             "params.weight_decay (line 6)", "must be 0", ": 0.01"),
+        bad("name is a parent path", "name: '..'\nkind: label_noise\n"
+                + "params: {lr: 0.1, batch: 1}\n", "name (line 1)", "plain folder name", "'..'"),
+        bad("name is an absolute path", "name: /etc\nkind: label_noise\n"
+                + "params: {lr: 0.1, batch: 1}\n", "name (line 1)", "plain folder name",
+            "'/etc'"),
+        bad("name with a separator", "name: a/../../b\nkind: label_noise\n"
+                + "params: {lr: 0.1, batch: 1}\n", "name (line 1)", "plain folder name"),
+        bad("binary tag", OK_HEAD + "params:\n  lr: !!binary aGVsbG8=\n  batch: 1\n",
+            "params.lr (line 4)", "tags are not allowed"),
+        bad("alpha * dim beyond any data set", OK_HEAD
+                + "params:\n  lr: 0.1\n  batch: 1\n  dim: 10000\n  alpha: 1000000\n"
+                + "simulate: {mode: dataset}\n",
+            "params.alpha (line 7)", "data set size from 1 to 2147483647",
+            "round(1000000 * 10000)"),
         bad("empty file", "", "holds no YAML document"),
         bad("not a map", "- lr\n- batch\n", "(line 1)", "must be a map", "a list"));
   }
@@ -170,6 +184,52 @@ class MalformedSweepFileTest {
         new PrintStream(stderr, true, StandardCharsets.UTF_8));
     assertThat(code).isEqualTo(2);
     assertThat(stderr.toString(StandardCharsets.UTF_8)).contains(expected.get(0));
+  }
+
+  static Stream<Arguments> refusals() {
+    String theoryOnly = OK_HEAD + "params:\n  lr: {linspace: {from: 0.1, to: 1, num: 1000000}}\n"
+        + "  batch: [1, 2]\n  momentum: {linspace: {from: 0, to: 0.9, num: 100}}\n";
+    String bigData = OK_HEAD + "params:\n  lr: 0.1\n  batch: 8\n  dim: 10000\n"
+        + "  n: 2000000000\nsimulate: {mode: dataset}\n";
+    String twelve = OK_HEAD + "params:\n  lr: [0.1, 0.2, 0.3]\n  batch: [1, 2, 4, 8]\n";
+    return Stream.of(
+        Arguments.of("grid above the default cap", theoryOnly, List.of(),
+            List.of("200,000,000 cells is above the cap of 100,000,000", "--yes")),
+        Arguments.of("grid above a chosen cap", twelve, List.of("--max-cells", "10"),
+            List.of("12 cells is above the cap of 10")),
+        Arguments.of("oversize D x N", bigData, List.of(),
+            List.of("largest cell needs about 160.02 TB", "spark.executor.memory")),
+        Arguments.of("oversize D x N on a cluster", bigData, List.of("--master",
+                "spark://127.0.0.1:1"), List.of("largest cell needs", "spark.executor.cores")),
+        Arguments.of("wave size 0", twelve, List.of("--wave-size", "0"),
+            List.of("--wave-size must be an integer >= 1: 0")),
+        Arguments.of("negative partitions", twelve, List.of("--partitions", "-1"),
+            List.of("--partitions must be >= 0")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusals")
+  void refusesToRunWithExitCodeTwoAndWritesNothing(String what, String yaml, List<String> extra,
+      List<String> expected, @TempDir Path dir) throws IOException {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, yaml, StandardCharsets.UTF_8);
+    Path out = dir.resolve("out");
+    Set<String> cwdBefore = list(Path.of("").toAbsolutePath());
+    List<String> args = new java.util.ArrayList<>(List.of("run", file.toString(), "--out",
+        out.toString()));
+    args.addAll(extra);
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    int code = SweepCli.execute(args.toArray(String[]::new),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        new PrintStream(stderr, true, StandardCharsets.UTF_8));
+    String err = stderr.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(err).isEqualTo(2);
+    assertThat(err).startsWith("Cannot run sweep 'bad'");
+    for (String e : expected) {
+      assertThat(err).contains(e);
+    }
+    assertThat(out).doesNotExist();
+    assertThat(list(Path.of("").toAbsolutePath())).isEqualTo(cwdBefore);
   }
 
   @org.junit.jupiter.api.Test

@@ -76,6 +76,35 @@ public final class SweepPlan implements java.io.Serializable {
     }
   }
 
+  /**
+   * Upper bound on the heap one cell's replicate needs: the simulator's estimate at the largest
+   * D and the largest data set of the grids (exact when they are on different axes, an upper
+   * bound when zipped). Replicates of a cell run one after another.
+   */
+  public long maxCellBytes() {
+    int maxDim = 0;
+    ParamAxis spectrum = spec.params().get(Param.SPECTRUM);
+    ParamAxis dim = spec.params().get(Param.DIM);
+    for (int k = 0; k < (spectrum != null ? spectrum.size() : dim.size()); k++) {
+      maxDim = Math.max(maxDim, spectrum != null ? spectrum.vector(k).length
+          : (int) dim.scalar(k));
+    }
+    long maxN = 0;
+    ParamAxis n = spec.params().get(Param.N);
+    ParamAxis alpha = spec.params().get(Param.ALPHA);
+    if (n != null) {
+      for (int k = 0; k < n.size(); k++) {
+        maxN = Math.max(maxN, (long) n.scalar(k));
+      }
+    } else if (alpha != null) {
+      for (int k = 0; k < alpha.size(); k++) {
+        maxN = Math.max(maxN, Math.round(alpha.scalar(k) * maxDim));
+      }
+    }
+    return org.sgdnoise.core.sim.LabelNoiseSimulator.memoryBytes(maxDim, maxN,
+        spec.simulate());
+  }
+
   /** The cell at {@code index}. */
   public Cell cell(long index) {
     if (index < 0 || index >= size) {

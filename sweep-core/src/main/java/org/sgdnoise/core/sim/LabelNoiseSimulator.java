@@ -50,6 +50,25 @@ public final class LabelNoiseSimulator {
 
   private LabelNoiseSimulator() {}
 
+  /**
+   * Heap bytes one replicate allocates (the data set dominates in dataset mode: n rows of D
+   * features and a label, plus the index permutation without replacement). An estimate for the
+   * front door; it saturates at Long.MAX_VALUE.
+   */
+  public static long memoryBytes(int dim, long n, Simulate sim) {
+    long vectors = 8L * (4 + 32) * dim + 4096;
+    if (sim.mode() != Simulate.Mode.DATASET) {
+      return vectors;
+    }
+    try {
+      long rows = Math.multiplyExact(Math.multiplyExact(n, dim + 1L), 8L);
+      long perm = sim.sampling() == Simulate.Sampling.WITHOUT_REPLACEMENT ? 4L * n : 0;
+      return Math.addExact(Math.addExact(rows, perm), vectors);
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
   /** Runs replicate {@code r} of {@code cell}. */
   public static ReplicateResult run(Cell cell, int r) {
     final long t0 = System.nanoTime();
