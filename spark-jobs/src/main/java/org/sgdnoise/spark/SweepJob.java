@@ -38,6 +38,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class SweepJob {
   private static final Logger LOG = LoggerFactory.getLogger(SweepJob.class);
+  /**
+   * Fault injection for tests: when true, every task's first attempt fails after producing one
+   * row, so Spark must retry it (needs a master that allows retries, e.g. {@code local[2,4]}).
+   */
+  public static final String FAIL_FIRST_ATTEMPT = "spark.sgdnoise.faultInjection.failFirstAttempt";
+
   private static final StructType INDEX_IDS = DataTypes.createStructType(java.util.List.of(
       DataTypes.createStructField("cell_index", DataTypes.LongType, false),
       DataTypes.createStructField("cell_id", DataTypes.StringType, false)));
@@ -60,7 +66,8 @@ public final class SweepJob {
       int partitionsPerWave,
       Duration progressInterval,
       boolean ui,
-      Existing existing) {}
+      Existing existing,
+      java.util.Map<String, String> sparkConf) {}
 
   /**
    * What a run did.
@@ -77,6 +84,7 @@ public final class SweepJob {
       long resumed,
       long theoryDiverged,
       long simDiverged,
+      long failedTaskAttempts,
       Duration elapsed,
       OutputLayout layout) {}
 
@@ -89,6 +97,10 @@ public final class SweepJob {
     try {
       FileSystem fs = layout.fileSystem(spark.sparkContext().hadoopConfiguration());
       SweepOutput output = new SweepOutput(fs, layout);
+      TaskFailures failures = new TaskFailures();
+      spark.sparkContext().addSparkListener(failures);
+      final boolean failFirst = Boolean.parseBoolean(spark.conf().get(FAIL_FIRST_ATTEMPT,
+          "false"));
       Broadcast<SweepPlan> bplan = spark.sparkContext().broadcast(plan,
           scala.reflect.ClassTag$.MODULE$.apply(SweepPlan.class));
 
@@ -147,7 +159,7 @@ public final class SweepJob {
             LOG.info("wave {}: cells [{}, {}) in {} partitions", wave, start, end, parts);
           }
           MapPartitionsFunction<Long, Row> evaluate = it ->
-              new CellRows(it, bplan.value(), sweep, doneCount, thDiv, simDiv);
+              new CellRows(it, bplan.value(), sweep, doneCount, thDiv, simDiv, failFirst);
           Dataset<Row> combined = indices
               .mapPartitions(evaluate, Encoders.row(SparkTables.COMBINED))
               .persist(StorageLevel.MEMORY_AND_DISK());
@@ -180,7 +192,7 @@ public final class SweepJob {
       long cells = counts.getLong(0);
       Summary summary = new Summary(cells, cells - resumed, resumed,
           counts.isNullAt(1) ? 0 : counts.getLong(1), counts.isNullAt(2) ? 0 : counts.getLong(2),
-          Duration.between(started, finished), layout);
+          failures.count(), Duration.between(started, finished), layout);
       Manifest.write(fs, layout, plan, opt.master(), started, finished, summary);
       return summary;
     } catch (IOException e) {
@@ -249,6 +261,7 @@ public final class SweepJob {
         .config("spark.hadoop.mapreduce.fileoutputcommitter.algorithm.version", 1)
         .config("spark.sql.parquet.compression.codec", "snappy")
         .config("spark.sql.debug.maxToStringFields", 500);
+    opt.sparkConf().forEach(b::config);
     if (opt.master().startsWith("local")) {
       // A laptop run talks only to itself.
       b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
@@ -264,9 +277,12 @@ public final class SweepJob {
     private final LongAccumulator done;
     private final LongAccumulator theoryDiverged;
     private final LongAccumulator simDiverged;
+    private final boolean failFirstAttempt;
+    private int produced;
 
     CellRows(Iterator<Long> indices, SweepPlan plan, String sweep, LongAccumulator done,
-        LongAccumulator theoryDiverged, LongAccumulator simDiverged) {
+        LongAccumulator theoryDiverged, LongAccumulator simDiverged, boolean failFirstAttempt) {
+      this.failFirstAttempt = failFirstAttempt;
       this.indices = indices;
       this.plan = plan;
       this.sweep = sweep;
@@ -282,6 +298,10 @@ public final class SweepJob {
 
     @Override
     public Row next() {
+      if (failFirstAttempt && produced++ == 1
+          && org.apache.spark.TaskContext.get().attemptNumber() == 0) {
+        throw new IllegalStateException("fault injected by " + FAIL_FIRST_ATTEMPT);
+      }
       CellResult r = CellEvaluator.evaluate(plan.cell(indices.next()));
       done.add(1);
       if (r.theory().diverges()) {
@@ -291,6 +311,23 @@ public final class SweepJob {
         simDiverged.add(1);
       }
       return SparkTables.combinedRow(sweep, r);
+    }
+  }
+
+  /** Counts task attempts that failed (Spark retries them). */
+  private static final class TaskFailures extends org.apache.spark.scheduler.SparkListener {
+    private final java.util.concurrent.atomic.AtomicLong failed =
+        new java.util.concurrent.atomic.AtomicLong();
+
+    @Override
+    public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+      if (end.taskInfo() != null && end.taskInfo().failed()) {
+        failed.incrementAndGet();
+      }
+    }
+
+    long count() {
+      return failed.get();
     }
   }
 }

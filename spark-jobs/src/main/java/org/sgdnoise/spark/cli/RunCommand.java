@@ -67,6 +67,10 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--yes", description = "run a sweep above --max-cells")
   boolean yes;
 
+  @Option(names = "--conf", paramLabel = "KEY=VALUE",
+      description = "a Spark configuration property (repeatable)")
+  java.util.Map<String, String> sparkConf = new java.util.LinkedHashMap<>();
+
   @Override
   public Integer call() throws IOException {
     SweepSpec spec = SweepCli.load(file);
@@ -103,13 +107,17 @@ final class RunCommand implements Callable<Integer> {
     PrintStream progress = new PrintStream(new WriterOutputStream(w), true,
         java.nio.charset.StandardCharsets.UTF_8);
     SweepJob.Summary s = SweepJob.run(plan, new SweepJob.Options(master, out, waveSize,
-        partitions, Duration.ofMillis((long) (progressSeconds * 1000)), ui, existing), progress);
+        partitions, Duration.ofMillis((long) (progressSeconds * 1000)), ui, existing, sparkConf), progress);
     String resumed = s.resumed() > 0
         ? String.format(Locale.ROOT, ", %,d computed now, %,d resumed", s.computed(),
             s.resumed()) : "";
     w.printf(Locale.ROOT, "Done: sweep '%s', %,d cells in %s (%,d diverge in theory, %,d in"
             + " simulation%s)%n", spec.name(), s.cells(), format(s.elapsed()), s.theoryDiverged(),
         s.simDiverged(), resumed);
+    if (s.failedTaskAttempts() > 0) {
+      w.printf(Locale.ROOT, "  %,d failed task attempts were retried by Spark%n",
+          s.failedTaskAttempts());
+    }
     w.printf("  cells:      %s%n", layout.display(fs, layout.cells()));
     w.printf("  replicates: %s%n", layout.display(fs, layout.replicates()));
     w.printf("  manifest:   %s%n", layout.display(fs, layout.manifest()));
