@@ -56,6 +56,7 @@ final class Manifest {
       done.put("cells", summary.cells());
       done.put("computed_this_run", summary.computed());
       done.put("resumed", summary.resumed());
+      done.put("failed_cells", summary.failedCells());
       done.put("failed_task_attempts", summary.failedTaskAttempts());
       done.put("theory_diverged_cells", summary.theoryDiverged());
       done.put("simulation_diverged_cells", summary.simDiverged());

@@ -21,6 +21,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
+import org.sgdnoise.core.plan.Cell;
 import org.sgdnoise.core.plan.SweepPlan;
 import org.sgdnoise.core.result.CellEvaluator;
 import org.sgdnoise.core.result.CellResult;
@@ -43,6 +44,9 @@ public final class SweepJob {
    * row, so Spark must retry it (needs a master that allows retries, e.g. {@code local[2,4]}).
    */
   public static final String FAIL_FIRST_ATTEMPT = "spark.sgdnoise.faultInjection.failFirstAttempt";
+
+  /** Fault injection for tests: the plan index of a cell whose computation throws. */
+  public static final String FAIL_CELL_INDEX = "spark.sgdnoise.faultInjection.failCellIndex";
 
   private static final StructType INDEX_IDS = DataTypes.createStructType(java.util.List.of(
       DataTypes.createStructField("cell_index", DataTypes.LongType, false),
@@ -67,7 +71,8 @@ public final class SweepJob {
       Duration progressInterval,
       boolean ui,
       Existing existing,
-      java.util.Map<String, String> sparkConf) {}
+      java.util.Map<String, String> sparkConf,
+      boolean failFast) {}
 
   /**
    * What a run did.
@@ -84,6 +89,7 @@ public final class SweepJob {
       long resumed,
       long theoryDiverged,
       long simDiverged,
+      long failedCells,
       long failedTaskAttempts,
       Duration elapsed,
       OutputLayout layout) {}
@@ -99,8 +105,9 @@ public final class SweepJob {
       SweepOutput output = new SweepOutput(fs, layout);
       TaskFailures failures = new TaskFailures();
       spark.sparkContext().addSparkListener(failures);
-      final boolean failFirst = Boolean.parseBoolean(spark.conf().get(FAIL_FIRST_ATTEMPT,
-          "false"));
+      final Faults faults = new Faults(opt.failFast(),
+          Boolean.parseBoolean(spark.conf().get(FAIL_FIRST_ATTEMPT, "false")),
+          Long.parseLong(spark.conf().get(FAIL_CELL_INDEX, "-1")));
       Broadcast<SweepPlan> bplan = spark.sparkContext().broadcast(plan,
           scala.reflect.ClassTag$.MODULE$.apply(SweepPlan.class));
 
@@ -159,7 +166,7 @@ public final class SweepJob {
             LOG.info("wave {}: cells [{}, {}) in {} partitions", wave, start, end, parts);
           }
           MapPartitionsFunction<Long, Row> evaluate = it ->
-              new CellRows(it, bplan.value(), sweep, doneCount, thDiv, simDiv, failFirst);
+              new CellRows(it, bplan.value(), sweep, doneCount, thDiv, simDiv, faults);
           Dataset<Row> combined = indices
               .mapPartitions(evaluate, Encoders.row(SparkTables.COMBINED))
               .persist(StorageLevel.MEMORY_AND_DISK());
@@ -187,12 +194,13 @@ public final class SweepJob {
           functions.count(functions.lit(1)),
           functions.sum(functions.when(functions.col("theory_diverges"), 1).otherwise(0)),
           functions.sum(functions.when(functions.col("sim_diverged_fraction").gt(0), 1)
-              .otherwise(0))).first();
+              .otherwise(0)),
+          functions.count(functions.col("error"))).first();
       Instant finished = Instant.now();
       long cells = counts.getLong(0);
       Summary summary = new Summary(cells, cells - resumed, resumed,
           counts.isNullAt(1) ? 0 : counts.getLong(1), counts.isNullAt(2) ? 0 : counts.getLong(2),
-          failures.count(), Duration.between(started, finished), layout);
+          counts.getLong(3), failures.count(), Duration.between(started, finished), layout);
       Manifest.write(fs, layout, plan, opt.master(), started, finished, summary);
       return summary;
     } catch (IOException e) {
@@ -277,12 +285,12 @@ public final class SweepJob {
     private final LongAccumulator done;
     private final LongAccumulator theoryDiverged;
     private final LongAccumulator simDiverged;
-    private final boolean failFirstAttempt;
+    private final Faults faults;
     private int produced;
 
     CellRows(Iterator<Long> indices, SweepPlan plan, String sweep, LongAccumulator done,
-        LongAccumulator theoryDiverged, LongAccumulator simDiverged, boolean failFirstAttempt) {
-      this.failFirstAttempt = failFirstAttempt;
+        LongAccumulator theoryDiverged, LongAccumulator simDiverged, Faults faults) {
+      this.faults = faults;
       this.indices = indices;
       this.plan = plan;
       this.sweep = sweep;
@@ -298,13 +306,28 @@ public final class SweepJob {
 
     @Override
     public Row next() {
-      if (failFirstAttempt && produced++ == 1
+      if (faults.failFirstAttempt() && produced++ == 1
           && org.apache.spark.TaskContext.get().attemptNumber() == 0) {
         throw new IllegalStateException("fault injected by " + FAIL_FIRST_ATTEMPT);
       }
-      CellResult r = CellEvaluator.evaluate(plan.cell(indices.next()));
+      Cell cell = plan.cell(indices.next());
+      CellResult r;
+      final long t0 = System.nanoTime();
+      try {
+        if (cell.index() == faults.failCellIndex()) {
+          throw new ArithmeticException("fault injected by " + FAIL_CELL_INDEX);
+        }
+        r = CellEvaluator.evaluate(cell);
+      } catch (RuntimeException | StackOverflowError e) {
+        // Divergence is never an exception: this is a bug in one cell. Record it, go on.
+        if (faults.failFast()) {
+          throw e;
+        }
+        LOG.warn("cell {} ({}) failed: {}", cell.index(), cell.cellId(), e.toString());
+        r = CellResult.failed(cell, e, (System.nanoTime() - t0) / 1_000_000);
+      }
       done.add(1);
-      if (r.theory().diverges()) {
+      if (r.theory() != null && r.theory().diverges()) {
         theoryDiverged.add(1);
       }
       if (r.divergedFraction() > 0) {
@@ -313,6 +336,16 @@ public final class SweepJob {
       return SparkTables.combinedRow(sweep, r);
     }
   }
+
+  /**
+   * How cell failures are handled, and the test-only fault injections.
+   *
+   * @param failFast rethrow a cell's exception (failing the task, then the sweep)
+   * @param failFirstAttempt see {@link #FAIL_FIRST_ATTEMPT}
+   * @param failCellIndex see {@link #FAIL_CELL_INDEX}; -1 for none
+   */
+  private record Faults(boolean failFast, boolean failFirstAttempt, long failCellIndex)
+      implements java.io.Serializable {}
 
   /** Counts task attempts that failed (Spark retries them). */
   private static final class TaskFailures extends org.apache.spark.scheduler.SparkListener {

@@ -60,4 +60,31 @@ class FaultInjectionTest {
       }
     }
   }
+
+  @Test
+  void aFailingCellIsRecordedAndTheSweepGoesOn(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("faults.yaml");
+    Files.writeString(file, SWEEP);
+    CliRun run = CliRun.of("run", file.toString(), "--out", dir.resolve("out").toString(),
+        "--master", "local[2]", "--conf", SweepJob.FAIL_CELL_INDEX + "=7");
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out()).contains("1 cells failed");
+    try (Duck duck = new Duck()) {
+      String cells = Duck.table(dir.resolve("out/faults/cells"));
+      assertThat(duck.count("SELECT count(*) FROM " + cells)).isEqualTo(24);
+      assertThat(duck.rows("SELECT cell_index, error, theory_diverges, theory_critical_lr,"
+          + " sim_trace_sigma FROM " + cells + " WHERE error IS NOT NULL"))
+          .containsExactly(java.util.Arrays.asList(7L,
+              "java.lang.ArithmeticException: fault injected by " + SweepJob.FAIL_CELL_INDEX,
+              null, null, null));
+      assertThat(duck.count("SELECT count(*) FROM " + cells
+          + " WHERE error IS NULL AND theory_diverges IS NOT NULL")).isEqualTo(23);
+    }
+
+    CliRun strict = CliRun.of("run", file.toString(), "--out", dir.resolve("strict").toString(),
+        "--master", "local[2]", "--fail-fast", "--conf", SweepJob.FAIL_CELL_INDEX + "=7");
+    assertThat(strict.code()).isEqualTo(1);
+    assertThat(strict.err()).contains("fault injected");
+    assertThat(dir.resolve("strict/faults/cells")).doesNotExist();
+  }
 }

@@ -67,6 +67,10 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--yes", description = "run a sweep above --max-cells")
   boolean yes;
 
+  @Option(names = "--fail-fast", description = "stop the sweep at the first cell that fails"
+      + " (by default a failing cell is recorded in the error column and the sweep goes on)")
+  boolean failFast;
+
   @Option(names = "--conf", paramLabel = "KEY=VALUE",
       description = "a Spark configuration property (repeatable)")
   java.util.Map<String, String> sparkConf = new java.util.LinkedHashMap<>();
@@ -107,13 +111,17 @@ final class RunCommand implements Callable<Integer> {
     PrintStream progress = new PrintStream(new WriterOutputStream(w), true,
         java.nio.charset.StandardCharsets.UTF_8);
     SweepJob.Summary s = SweepJob.run(plan, new SweepJob.Options(master, out, waveSize,
-        partitions, Duration.ofMillis((long) (progressSeconds * 1000)), ui, existing, sparkConf), progress);
+        partitions, Duration.ofMillis((long) (progressSeconds * 1000)), ui, existing, sparkConf, failFast), progress);
     String resumed = s.resumed() > 0
         ? String.format(Locale.ROOT, ", %,d computed now, %,d resumed", s.computed(),
             s.resumed()) : "";
     w.printf(Locale.ROOT, "Done: sweep '%s', %,d cells in %s (%,d diverge in theory, %,d in"
             + " simulation%s)%n", spec.name(), s.cells(), format(s.elapsed()), s.theoryDiverged(),
         s.simDiverged(), resumed);
+    if (s.failedCells() > 0) {
+      w.printf(Locale.ROOT, "  %,d cells failed: their results are null and column error says"
+          + " why%n", s.failedCells());
+    }
     if (s.failedTaskAttempts() > 0) {
       w.printf(Locale.ROOT, "  %,d failed task attempts were retried by Spark%n",
           s.failedTaskAttempts());

@@ -47,7 +47,8 @@ public final class CellEvaluator {
     }
     double fraction = nrep == 0 ? Double.NaN : (double) diverged / nrep;
     long wallMs = (System.nanoTime() - t0) / 1_000_000;
-    return new CellResult(cell, theory, critical, reps, trace, train, test, fraction, wallMs);
+    return new CellResult(cell, theory, critical, reps, trace, train, test, fraction, wallMs,
+        null);
   }
 
   /** Pools the batch means of all replicates (independent chains) into one estimate. */

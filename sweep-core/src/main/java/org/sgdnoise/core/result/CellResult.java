@@ -20,6 +20,8 @@ import org.sgdnoise.core.theory.LabelNoiseTheory.Prediction;
  * @param lTest likewise
  * @param divergedFraction fraction of replicates that diverged (NaN without simulation)
  * @param wallMs wall-clock milliseconds for the whole cell
+ * @param error why the cell could not be computed (a bug, not divergence), or {@code null};
+ *     when set, {@code theory} is {@code null} and every estimate is missing
  */
 public record CellResult(
     Cell cell,
@@ -30,10 +32,18 @@ public record CellResult(
     Estimate lTrain,
     Estimate lTest,
     double divergedFraction,
-    long wallMs) {
+    long wallMs,
+    String error) {
 
   public CellResult {
     replicates = List.copyOf(replicates);
+  }
+
+  /** A cell whose computation threw: recorded with its error, every result missing. */
+  public static CellResult failed(Cell cell, Throwable error, long wallMs) {
+    String msg = error.getClass().getName() + ": " + error.getMessage();
+    return new CellResult(cell, null, Double.NaN, List.of(), Estimate.MISSING, Estimate.MISSING,
+        Estimate.MISSING, Double.NaN, wallMs, msg);
   }
 
   /** Smallest divergence step over the replicates, or -1. */

@@ -11,6 +11,7 @@ import java.util.List;
 import org.sgdnoise.core.plan.Cell;
 import org.sgdnoise.core.sim.Estimate;
 import org.sgdnoise.core.sim.ReplicateResult;
+import org.sgdnoise.core.theory.LabelNoiseTheory;
 
 /**
  * The result tables' schemas: every column, in order, with its meaning and how to read it.
@@ -119,22 +120,23 @@ public final class Tables {
         + " the cell id and the replicate number)", row -> row.c().seed()));
     c.add(Column.of("theory_trace_sigma", DOUBLE, true, "", "Tr Σ, the trace of the stationary"
         + " covariance of w (Theorem 2); null if the theory diverges",
-        row -> nan(row.r().theory().traceSigma())));
+        row -> theory(row, LabelNoiseTheory.Prediction::traceSigma)));
     c.add(Column.of("theory_tr_a_sigma", DOUBLE, true, "", "Tr[AΣ] = σ²κ_μ/S; null if the"
-        + " theory diverges", row -> nan(row.r().theory().trASigma())));
+        + " theory diverges", row -> theory(row, LabelNoiseTheory.Prediction::trASigma)));
     c.add(Column.of("theory_kappa", DOUBLE, true, "", "κ_μ = t/(1 − t/S), t = Tr[ΛA G_μ⁻¹]"
         + " (learning rate inside); null if the theory diverges",
-        row -> nan(row.r().theory().kappa())));
+        row -> theory(row, LabelNoiseTheory.Prediction::kappa)));
     c.add(Column.of("theory_l_train", DOUBLE, true, "loss", "stationary training loss"
         + " ½Tr[AΣ] + ½σ² (Theorem 8); null if the theory diverges",
-        row -> nan(row.r().theory().lTrain())));
+        row -> theory(row, LabelNoiseTheory.Prediction::lTrain)));
     c.add(Column.of("theory_l_test", DOUBLE, true, "loss", "stationary test loss ½Tr[AΣ]"
-        + " (Theorem 8); null if the theory diverges", row -> nan(row.r().theory().lTest())));
-    c.add(Column.of("theory_diverges", BOOLEAN, false, "", "true when no stationary second"
-        + " moment exists (some eigenvalue of G_μ ≤ 0, or t ≥ S)",
-        row -> row.r().theory().diverges()));
-    c.add(Column.of("theory_critical_lr", DOUBLE, false, "", "λ_c: the cell is stable iff"
-        + " lr < λ_c, other parameters fixed", row -> row.r().criticalLr()));
+        + " (Theorem 8); null if the theory diverges", row -> theory(row, LabelNoiseTheory.Prediction::lTest)));
+    c.add(Column.of("theory_diverges", BOOLEAN, true, "", "true when no stationary second"
+        + " moment exists (some eigenvalue of G_μ ≤ 0, or t ≥ S); null only if the cell failed",
+        row -> row.r().theory() == null ? null : row.r().theory().diverges()));
+    c.add(Column.of("theory_critical_lr", DOUBLE, true, "", "λ_c: the cell is stable iff"
+        + " lr < λ_c, other parameters fixed; null only if the cell failed",
+        row -> nan(row.r().criticalLr())));
     c.add(Column.of("sim_trace_sigma", DOUBLE, true, "", "simulated Tr Σ after burn-in, pooled"
         + " over replicates; null without simulation or if any replicate diverged",
         row -> nan(row.r().traceSigma().mean())));
@@ -156,6 +158,9 @@ public final class Tables {
           long s = row.r().firstDivergedStep();
           return s < 0 ? null : s;
         }));
+    c.add(Column.of("error", STRING, true, "", "null, or why the cell could not be computed"
+        + " (an exception: a bug, never divergence); its result columns are then null",
+        row -> row.r().error()));
     c.add(Column.of("wall_ms", LONG, false, "ms", "wall-clock time to compute the cell"
         + " (theory and all replicates); the only column that varies between identical runs",
         row -> row.r().wallMs()));
@@ -195,6 +200,11 @@ public final class Tables {
         row -> nan(get.apply(row.rep()).mean())));
     c.add(Column.of(name + "_se", DOUBLE, true, unit, "its standard error (batch means)",
         row -> nan(get.apply(row.rep()).se())));
+  }
+
+  private static Double theory(CellRow row,
+      java.util.function.ToDoubleFunction<LabelNoiseTheory.Prediction> get) {
+    return row.r().theory() == null ? null : nan(get.applyAsDouble(row.r().theory()));
   }
 
   private static Double nan(double v) {
