@@ -2,12 +2,9 @@ package org.sgdnoise.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,29 +41,14 @@ class ResumeTest {
         "local[2]", "--wave-size", "4", "--progress-interval", "1000"};
 
     // A driver in its own JVM, killed with SIGKILL once its first wave is in the table.
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognized")
-          || a.startsWith("-Dio.netty")) {
-        cmd.add(a);
-      }
-    }
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("org.sgdnoise.spark.cli.SweepCli");
-    cmd.addAll(List.of(args));
-    Process child = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("child.log").toFile()).start();
     Path cells = crashed.resolve("resume/cells");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (parquetFiles(cells) == 0 && child.isAlive() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(child.isAlive()).as("the driver was still running when its first wave landed: "
-        + Files.readString(dir.resolve("child.log"))).isTrue();
-    child.destroyForcibly(); // SIGKILL: no shutdown hooks, no cleanup
-    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    DriverProcess.start(dir.resolve("child.log"), args).killWhen(() -> {
+      try {
+        return parquetFiles(cells) > 0;
+      } catch (Exception e) {
+        return false;
+      }
+    }, 120);
 
     long before;
     try (Duck duck = new Duck()) {
