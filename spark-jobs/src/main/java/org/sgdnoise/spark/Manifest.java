@@ -41,7 +41,8 @@ final class Manifest {
     SweepSpec spec = plan.spec();
     ObjectNode m = JSON.createObjectNode();
     m.put("sweep", spec.name());
-    m.put("status", finished == null ? "running" : "complete");
+    m.put("status", finished == null ? "running"
+        : summary != null && summary.stopped() ? "stopped" : "complete");
     m.put("kind", spec.kind().yamlName());
     m.put("schema_version", Tables.SCHEMA_VERSION);
     m.put("spec_file", spec.source());

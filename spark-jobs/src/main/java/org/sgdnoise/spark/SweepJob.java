@@ -72,7 +72,8 @@ public final class SweepJob {
       boolean ui,
       Existing existing,
       java.util.Map<String, String> sparkConf,
-      boolean failFast) {}
+      boolean failFast,
+      java.util.concurrent.atomic.AtomicBoolean stopRequested) {}
 
   /**
    * What a run did.
@@ -91,6 +92,7 @@ public final class SweepJob {
       long simDiverged,
       long failedCells,
       long failedTaskAttempts,
+      boolean stopped,
       Duration elapsed,
       OutputLayout layout) {}
 
@@ -146,10 +148,15 @@ public final class SweepJob {
       final int parallelism = spark.sparkContext().defaultParallelism();
       final String runId = Long.toString(started.toEpochMilli(), 36);
 
+      boolean stopped = false;
       try (Progress progress = new Progress(sweep, plan.size(), doneCount, thDiv, simDiv, out,
           opt.progressInterval())) {
         int wave = 0;
         for (long start = 0; start < plan.size(); start += opt.waveSize(), wave++) {
+          if (opt.stopRequested().get()) {
+            stopped = true;
+            break;
+          }
           long end = Math.min(plan.size(), start + opt.waveSize());
           int parts = opt.partitionsPerWave() > 0 ? opt.partitionsPerWave()
               : (int) Math.min(end - start, 4L * parallelism);
@@ -190,17 +197,21 @@ public final class SweepJob {
         done.unpersist();
       }
       // Final counts from the table itself, not from this run's accumulators.
-      Row counts = spark.read().parquet(layout.cells().toString()).agg(
-          functions.count(functions.lit(1)),
-          functions.sum(functions.when(functions.col("theory_diverges"), 1).otherwise(0)),
-          functions.sum(functions.when(functions.col("sim_diverged_fraction").gt(0), 1)
-              .otherwise(0)),
-          functions.count(functions.col("error"))).first();
+      long[] c = {0, 0, 0, 0};
+      if (output.hasCells()) {
+        Row counts = spark.read().parquet(layout.cells().toString()).agg(
+            functions.count(functions.lit(1)),
+            functions.sum(functions.when(functions.col("theory_diverges"), 1).otherwise(0)),
+            functions.sum(functions.when(functions.col("sim_diverged_fraction").gt(0), 1)
+                .otherwise(0)),
+            functions.count(functions.col("error"))).first();
+        for (int i = 0; i < c.length; i++) {
+          c[i] = counts.isNullAt(i) ? 0 : counts.getLong(i);
+        }
+      }
       Instant finished = Instant.now();
-      long cells = counts.getLong(0);
-      Summary summary = new Summary(cells, cells - resumed, resumed,
-          counts.isNullAt(1) ? 0 : counts.getLong(1), counts.isNullAt(2) ? 0 : counts.getLong(2),
-          counts.getLong(3), failures.count(), Duration.between(started, finished), layout);
+      Summary summary = new Summary(c[0], c[0] - resumed, resumed, c[1], c[2], c[3],
+          failures.count(), stopped, Duration.between(started, finished), layout);
       Manifest.write(fs, layout, plan, opt.master(), started, finished, summary);
       return summary;
     } catch (IOException e) {

@@ -55,4 +55,28 @@ final class DriverProcess {
       throw new AssertionError("the killed driver did not exit");
     }
   }
+
+  /**
+   * Waits until {@code ready}, sends SIGINT (what Ctrl-C sends), and returns the exit code once
+   * the driver has ended by itself.
+   */
+  int interruptWhen(BooleanSupplier ready, int seconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!ready.getAsBoolean() && process.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    if (!process.isAlive()) {
+      throw new AssertionError("the driver ended before it could be interrupted: "
+          + Files.readString(log));
+    }
+    Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start();
+    if (kill.waitFor() != 0) {
+      throw new AssertionError("kill -INT failed");
+    }
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("the driver did not stop after SIGINT: " + Files.readString(log));
+    }
+    return process.exitValue();
+  }
 }

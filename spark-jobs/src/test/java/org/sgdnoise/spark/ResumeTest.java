@@ -69,6 +69,40 @@ class ResumeTest {
   }
 
   @Test
+  void ctrlCStopsAfterTheCurrentWaveAndARerunResumes(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("resume.yaml");
+    Files.writeString(file, SWEEP.replace("steps: 60000", "steps: 30000"));
+    Path out = dir.resolve("out");
+    String[] args = {"run", file.toString(), "--out", out.toString(), "--master", "local[2]",
+        "--wave-size", "4", "--progress-interval", "1000"};
+    Path cells = out.resolve("resume/cells");
+    int code = DriverProcess.start(dir.resolve("child.log"), args).interruptWhen(() -> {
+      try {
+        return parquetFiles(cells) > 0;
+      } catch (Exception e) {
+        return false;
+      }
+    }, 120);
+    String log = Files.readString(dir.resolve("child.log"));
+    assertThat(code).as(log).isEqualTo(130);
+    assertThat(log).contains("Stopping after the current wave")
+        .containsPattern("Stopped: sweep 'resume', \\d+ of 36 cells done; rerun the same"
+            + " command to resume");
+    assertThat(out.resolve("resume/_staging")).doesNotExist();
+    assertThat(Files.readString(out.resolve("resume/_sweep.json")))
+        .contains("\"status\" : \"stopped\"");
+
+    CliRun rerun = CliRun.of(args);
+    assertThat(rerun.code()).as(rerun.err()).isZero();
+    assertThat(rerun.out()).contains("Resuming: ").contains(CELLS + " cells in");
+    try (Duck duck = new Duck()) {
+      assertThat(duck.count("SELECT count(DISTINCT cell_id) FROM " + Duck.table(cells)))
+          .isEqualTo(CELLS);
+      assertThat(duck.count("SELECT count(*) FROM " + Duck.table(cells))).isEqualTo(CELLS);
+    }
+  }
+
+  @Test
   void recoversCompletedWavesAndDiscardsIncompleteOnes(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("resume.yaml");
     Files.writeString(file, SWEEP.replace("steps: 60000", "steps: 2000"));

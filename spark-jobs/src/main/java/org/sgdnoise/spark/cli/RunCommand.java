@@ -24,6 +24,8 @@ import picocli.CommandLine.Parameters;
         + " <out>/<name>/cells, <out>/<name>/replicates and <out>/<name>/_sweep.json.")
 final class RunCommand implements Callable<Integer> {
   static final String DEFAULT_OUT = "./sweeps-out";
+  /** Exit code after Ctrl-C stopped the sweep between waves (128 + SIGINT). */
+  static final int EXIT_STOPPED = 130;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec cmd;
 
@@ -110,8 +112,19 @@ final class RunCommand implements Callable<Integer> {
     w.flush();
     PrintStream progress = new PrintStream(new WriterOutputStream(w), true,
         java.nio.charset.StandardCharsets.UTF_8);
-    SweepJob.Summary s = SweepJob.run(plan, new SweepJob.Options(master, out, waveSize,
-        partitions, Duration.ofMillis((long) (progressSeconds * 1000)), ui, existing, sparkConf, failFast), progress);
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    SweepJob.Summary s;
+    try (StopOnInterrupt ignored = StopOnInterrupt.install(stop, w)) {
+      s = SweepJob.run(plan, new SweepJob.Options(master, out, waveSize, partitions,
+          Duration.ofMillis((long) (progressSeconds * 1000)), ui, existing, sparkConf, failFast,
+          stop), progress);
+    }
+    if (s.stopped()) {
+      w.printf(Locale.ROOT, "Stopped: sweep '%s', %,d of %,d cells done; rerun the same command"
+          + " to resume.%n", spec.name(), s.cells(), plan.size());
+      w.flush();
+      return EXIT_STOPPED;
+    }
     String resumed = s.resumed() > 0
         ? String.format(Locale.ROOT, ", %,d computed now, %,d resumed", s.computed(),
             s.resumed()) : "";
