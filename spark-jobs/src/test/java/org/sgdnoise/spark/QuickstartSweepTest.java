@@ -109,7 +109,8 @@ class QuickstartSweepTest {
         .contains("replicates:  288")
         .contains("SGD steps:   5,760,000")
         .contains("axis lr                       12 values")
-        .contains(out.resolve("x").resolve("quickstart").resolve("cells").toString());
+        .contains(out.resolve("x").resolve("quickstart").resolve("cells").toString())
+        .contains("progress:    new output: 144 cells to do");
     assertThat(out.resolve("x")).doesNotExist();
   }
 

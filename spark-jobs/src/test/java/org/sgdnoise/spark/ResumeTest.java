@@ -92,9 +92,15 @@ class ResumeTest {
     assertThat(Files.readString(out.resolve("resume/_sweep.json")))
         .contains("\"status\" : \"stopped\"");
 
+    CliRun plan = CliRun.of("plan", file.toString(), "--out", out.toString());
+    assertThat(plan.code()).isZero();
+    assertThat(plan.out()).containsPattern("progress:    stopped; \\d+ cells done, \\d+ to do");
+
     CliRun rerun = CliRun.of(args);
     assertThat(rerun.code()).as(rerun.err()).isZero();
     assertThat(rerun.out()).contains("Resuming: ").contains(CELLS + " cells in");
+    assertThat(CliRun.of("plan", file.toString(), "--out", out.toString()).out())
+        .contains("progress:    complete; 36 cells done, 0 to do");
     try (Duck duck = new Duck()) {
       assertThat(duck.count("SELECT count(DISTINCT cell_id) FROM " + Duck.table(cells)))
           .isEqualTo(CELLS);

@@ -9,6 +9,7 @@ import org.sgdnoise.core.spec.Dimension;
 import org.sgdnoise.core.spec.Param;
 import org.sgdnoise.core.spec.SweepSpec;
 import org.sgdnoise.spark.OutputLayout;
+import org.sgdnoise.spark.OutputStatus;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,7 +30,7 @@ final class PlanCommand implements Callable<Integer> {
   String out;
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     SweepSpec spec = SweepCli.load(file);
     SweepPlan plan = SweepPlan.of(spec);
     PrintWriter w = cmd.commandLine().getOut();
@@ -63,6 +64,17 @@ final class PlanCommand implements Callable<Integer> {
     w.printf("  cells:      %s%n", layout.cells());
     w.printf("  replicates: %s%n", layout.replicates());
     w.printf("  manifest:   %s%n", layout.manifest());
+    OutputStatus st = OutputStatus.of(out, spec);
+    if (!st.exists()) {
+      w.printf(Locale.ROOT, "progress:    new output: %,d cells to do%n", plan.size());
+    } else if (st.status().isEmpty()) {
+      w.println("progress:    the output folder exists but holds no sweep manifest; run"
+          + " refuses it unless --fresh");
+    } else {
+      w.printf(Locale.ROOT, "progress:    %s; %,d cells done, %,d to do%s%n", st.status(),
+          st.cellsDone(), Math.max(0, plan.size() - st.cellsDone()), st.sameSweepFile() ? ""
+              : " (the sweep file changed since: run accepts it only if it adds cells)");
+    }
     return 0;
   }
 }
