@@ -7,7 +7,9 @@ import org.sgdnoise.core.sim.Estimate;
 import org.sgdnoise.core.sim.LabelNoiseSimulator;
 import org.sgdnoise.core.sim.ReplicateResult;
 import org.sgdnoise.core.spec.Kind;
+import org.sgdnoise.core.theory.HessianBaselines;
 import org.sgdnoise.core.theory.LabelNoiseTheory;
+import org.sgdnoise.core.theory.TailIndex;
 import org.sgdnoise.core.theory.LabelNoiseTheory.Prediction;
 
 /**
@@ -46,9 +48,18 @@ public final class CellEvaluator {
       test = pool(reps, 2);
     }
     double fraction = nrep == 0 ? Double.NaN : (double) diverged / nrep;
-    long wallMs = (System.nanoTime() - t0) / 1_000_000;
-    return new CellResult(cell, theory, critical, reps, trace, train, test, fraction, wallMs,
-        null);
+    HessianBaselines.Baseline[] baselines = cell.momentum() == 0
+        ? HessianBaselines.labelNoise(cell.spectrum(), cell.lr(), cell.batch(),
+            cell.labelNoiseVar())
+        : null;
+    CellResult.Tails tails = null;
+    if (cell.dim() == 1 && cell.momentum() == 0) {
+      final double aLr = cell.spectrum()[0] * cell.lr();
+      tails = new CellResult.Tails(TailIndex.kesten(aLr, cell.batch()),
+          TailIndex.paper(aLr, cell.batch()), TailIndex.continuousTime(aLr, cell.batch()));
+    }
+    return new CellResult(cell, theory, critical, reps, trace, train, test, fraction,
+        (System.nanoTime() - t0) / 1_000_000, baselines, tails, null);
   }
 
   /** Pools the batch means of all replicates (independent chains) into one estimate. */

@@ -4,6 +4,7 @@ import java.util.List;
 import org.sgdnoise.core.plan.Cell;
 import org.sgdnoise.core.sim.Estimate;
 import org.sgdnoise.core.sim.ReplicateResult;
+import org.sgdnoise.core.theory.HessianBaselines;
 import org.sgdnoise.core.theory.LabelNoiseTheory.Prediction;
 
 /**
@@ -20,6 +21,9 @@ import org.sgdnoise.core.theory.LabelNoiseTheory.Prediction;
  * @param lTest likewise
  * @param divergedFraction fraction of replicates that diverged (NaN without simulation)
  * @param wallMs wall-clock milliseconds for the whole cell
+ * @param baselines the continuous- and discrete-time Hessian approximations (Appendix B), or
+ *     {@code null} where they are not defined (μ ≠ 0)
+ * @param tails tail indices, or {@code null} where not defined (D ≠ 1 or μ ≠ 0)
  * @param error why the cell could not be computed (a bug, not divergence), or {@code null};
  *     when set, {@code theory} is {@code null} and every estimate is missing
  */
@@ -33,7 +37,18 @@ public record CellResult(
     Estimate lTest,
     double divergedFraction,
     long wallMs,
+    HessianBaselines.Baseline[] baselines,
+    Tails tails,
     String error) {
+
+  /**
+   * Tail indices of the stationary law (1-d, μ = 0).
+   *
+   * @param kesten the exact index (NaN: no stationary law; +∞: beyond 1000)
+   * @param paper Proposition 7 as printed
+   * @param continuousTime the continuous-time value
+   */
+  public record Tails(double kesten, double paper, double continuousTime) {}
 
   public CellResult {
     replicates = List.copyOf(replicates);
@@ -43,7 +58,7 @@ public record CellResult(
   public static CellResult failed(Cell cell, Throwable error, long wallMs) {
     String msg = error.getClass().getName() + ": " + error.getMessage();
     return new CellResult(cell, null, Double.NaN, List.of(), Estimate.MISSING, Estimate.MISSING,
-        Estimate.MISSING, Double.NaN, wallMs, msg);
+        Estimate.MISSING, Double.NaN, wallMs, null, null, msg);
   }
 
   /** Smallest divergence step over the replicates, or -1. */

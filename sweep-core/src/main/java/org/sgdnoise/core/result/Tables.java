@@ -11,6 +11,7 @@ import java.util.List;
 import org.sgdnoise.core.plan.Cell;
 import org.sgdnoise.core.sim.Estimate;
 import org.sgdnoise.core.sim.ReplicateResult;
+import org.sgdnoise.core.theory.HessianBaselines;
 import org.sgdnoise.core.theory.LabelNoiseTheory;
 
 /**
@@ -20,7 +21,7 @@ import org.sgdnoise.core.theory.LabelNoiseTheory;
  */
 public final class Tables {
   /** Bumped when a column is added, removed or changes meaning. */
-  public static final int SCHEMA_VERSION = 1;
+  public static final int SCHEMA_VERSION = 2;
 
   private Tables() {}
 
@@ -137,6 +138,22 @@ public final class Tables {
     c.add(Column.of("theory_critical_lr", DOUBLE, true, "", "λ_c: the cell is stable iff"
         + " lr < λ_c, other parameters fixed; null only if the cell failed",
         row -> nan(row.r().criticalLr())));
+    c.add(Column.of("theory_tail_index", DOUBLE, true, "", "exact (Kesten) tail index β of the"
+        + " stationary law: root of E|1 − (aλ/S)χ²_S|^β = 1; moments of order ≥ β are infinite."
+        + " 1-d and μ = 0 only; null otherwise or when no stationary law exists; +∞ above 1000",
+        row -> tails(row, CellResult.Tails::kesten)));
+    c.add(Column.of("paper_tail_index", DOUBLE, true, "", "Proposition 7 as printed,"
+        + " 2S/(aλ) − S (exact only at β = 2); 1-d and μ = 0 only",
+        row -> tails(row, CellResult.Tails::paper)));
+    c.add(Column.of("baseline_cts_tail_index", DOUBLE, true, "", "continuous-time tail index"
+        + " 2S/(aλ) + 1 (Mori et al. 2021); 1-d and μ = 0 only",
+        row -> tails(row, CellResult.Tails::continuousTime)));
+    addBaseline(c, "cts", 0, "continuous-time Hessian approximation C ≈ A/S (Appendix B); never"
+        + " diverges");
+    addBaseline(c, "dt", 1, "discrete-time Hessian approximation C ≈ A/S (Appendix B)");
+    c.add(Column.of("baseline_dt_diverges", BOOLEAN, true, "", "the discrete-time Hessian"
+        + " approximation diverges (λ·a_max ≥ 2); μ = 0 only",
+        row -> row.r().baselines() == null ? null : row.r().baselines()[1].diverges()));
     c.add(Column.of("sim_trace_sigma", DOUBLE, true, "", "simulated Tr Σ after burn-in, pooled"
         + " over replicates; null without simulation or if any replicate diverged",
         row -> nan(row.r().traceSigma().mean())));
@@ -200,6 +217,30 @@ public final class Tables {
         row -> nan(get.apply(row.rep()).mean())));
     c.add(Column.of(name + "_se", DOUBLE, true, unit, "its standard error (batch means)",
         row -> nan(get.apply(row.rep()).se())));
+  }
+
+  private static void addBaseline(List<Column<CellRow>> c, String name, int which,
+      String what) {
+    String tail = "; μ = 0 only (as in the paper); null where it diverges";
+    c.add(Column.of("baseline_" + name + "_trace_sigma", DOUBLE, true, "", "Tr Σ by the " + what
+        + tail, row -> baseline(row, which, HessianBaselines.Baseline::traceSigma)));
+    c.add(Column.of("baseline_" + name + "_l_train", DOUBLE, true, "loss", "training loss by"
+        + " the " + what + tail,
+        row -> baseline(row, which, HessianBaselines.Baseline::lTrain)));
+    c.add(Column.of("baseline_" + name + "_l_test", DOUBLE, true, "loss", "test loss by the "
+        + what + tail, row -> baseline(row, which, HessianBaselines.Baseline::lTest)));
+  }
+
+  private static Double baseline(CellRow row, int which,
+      java.util.function.ToDoubleFunction<HessianBaselines.Baseline> get) {
+    HessianBaselines.Baseline[] b = row.r().baselines();
+    return b == null ? null : nan(get.applyAsDouble(b[which]));
+  }
+
+  private static Double tails(CellRow row,
+      java.util.function.ToDoubleFunction<CellResult.Tails> get) {
+    CellResult.Tails t = row.r().tails();
+    return t == null ? null : nan(get.applyAsDouble(t));
   }
 
   private static Double theory(CellRow row,
