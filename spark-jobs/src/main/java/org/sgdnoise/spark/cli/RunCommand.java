@@ -36,8 +36,9 @@ final class RunCommand implements Callable<Integer> {
       description = "output root (a path or Hadoop FileSystem URI); default: ${DEFAULT-VALUE}")
   String out;
 
-  @Option(names = "--master", paramLabel = "URL", defaultValue = "local[*]",
-      description = "Spark master; default: ${DEFAULT-VALUE} (in-process, all cores)")
+  @Option(names = "--master", paramLabel = "URL", defaultValue = "${sys:spark.master:-local[*]}",
+      description = "Spark master; default: the one spark-submit was given, else local[*]"
+          + " (in-process, all cores)")
   String master;
 
   @Option(names = "--fresh",
