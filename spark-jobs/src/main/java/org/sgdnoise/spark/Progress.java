@@ -2,25 +2,26 @@ package org.sgdnoise.spark;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * Prints sweep progress at a calm interval: cells done of total, rate, ETA, and how many cells
- * diverged so far (theory and simulation). Counts come from Spark accumulators, which tasks
- * report as they finish.
+ * Sweep progress as a Spark listener: on task ends (Spark merges a task's accumulator updates
+ * before it posts the event), at most once per interval, it prints cells done of total, rate,
+ * ETA, and how many cells diverged so far (theory and simulation).
  */
-final class Progress implements AutoCloseable {
+final class Progress extends SparkListener {
   private final String sweep;
   private final long total;
   private final LongAccumulator done;
   private final LongAccumulator theoryDiverged;
   private final LongAccumulator simDiverged;
   private final PrintStream out;
+  private final long intervalNanos;
   private final long startNanos = System.nanoTime();
-  private final ScheduledExecutorService timer;
+  private final long startDone;
+  private long lastPrintNanos = System.nanoTime();
   private long lastPrinted = -1;
 
   Progress(String sweep, long total, LongAccumulator done, LongAccumulator theoryDiverged,
@@ -28,20 +29,24 @@ final class Progress implements AutoCloseable {
     this.sweep = sweep;
     this.total = total;
     this.done = done;
+    this.startDone = done.value();
     this.theoryDiverged = theoryDiverged;
     this.simDiverged = simDiverged;
     this.out = out;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "sweep-progress");
-      t.setDaemon(true);
-      return t;
-    });
-    long ms = Math.max(100, interval.toMillis());
-    timer.scheduleAtFixedRate(this::print, ms, ms, TimeUnit.MILLISECONDS);
+    this.intervalNanos = Math.max(100_000_000L, interval.toNanos());
   }
 
+  @Override
+  public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
+    if (System.nanoTime() - lastPrintNanos >= intervalNanos) {
+      print();
+    }
+  }
+
+  /** Prints a progress line now, unless nothing changed since the last one. */
   synchronized void print() {
     long d = done.value();
+    lastPrintNanos = System.nanoTime();
     if (d == lastPrinted) {
       return;
     }
@@ -52,7 +57,7 @@ final class Progress implements AutoCloseable {
 
   String line(long d) {
     double secs = (System.nanoTime() - startNanos) / 1e9;
-    double rate = secs > 0 ? d / secs : 0;
+    double rate = secs > 0 ? (d - startDone) / secs : 0;
     String eta = rate > 0 && d < total ? format(Duration.ofMillis((long)
         ((total - d) / rate * 1000))) : "-";
     return String.format(java.util.Locale.ROOT,
@@ -70,10 +75,5 @@ final class Progress implements AutoCloseable {
       return (s / 60) + "m " + (s % 60) + "s";
     }
     return (s / 3600) + "h " + (s % 3600 / 60) + "m";
-  }
-
-  @Override
-  public void close() {
-    timer.shutdownNow();
   }
 }

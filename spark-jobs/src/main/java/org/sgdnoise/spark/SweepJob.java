@@ -149,8 +149,10 @@ public final class SweepJob {
       final String runId = Long.toString(started.toEpochMilli(), 36);
 
       boolean stopped = false;
-      try (Progress progress = new Progress(sweep, plan.size(), doneCount, thDiv, simDiv, out,
-          opt.progressInterval())) {
+      Progress progress = new Progress(sweep, plan.size(), doneCount, thDiv, simDiv, out,
+          opt.progressInterval());
+      spark.sparkContext().addSparkListener(progress);
+      try {
         int wave = 0;
         for (long start = 0; start < plan.size(); start += opt.waveSize(), wave++) {
           if (opt.stopRequested().get()) {
@@ -192,6 +194,8 @@ public final class SweepJob {
           output.commit(waveId);
           progress.print();
         }
+      } finally {
+        spark.sparkContext().removeSparkListener(progress);
       }
       if (done != null) {
         done.unpersist();

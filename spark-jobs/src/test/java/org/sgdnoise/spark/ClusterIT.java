@@ -102,7 +102,8 @@ class ClusterIT {
     CliRun reference = CliRun.of("run", QUICKSTART.toString(), "--out", local.toString(),
         "--master", "local[2]");
     assertThat(reference.code()).as(reference.err()).isZero();
-    assertSameTables(onCluster.resolve("quickstart"), local.resolve("quickstart"), 144, 2);
+    Duck.assertSameSweepTables(onCluster.resolve("quickstart"), local.resolve("quickstart"),
+        144, 2);
   }
 
   @Test
@@ -150,24 +151,10 @@ class ClusterIT {
     CliRun reference = CliRun.of("run", file.toString(), "--out", local.toString(), "--master",
         "local[2]");
     assertThat(reference.code()).as(reference.err()).isZero();
-    assertSameTables(onCluster.resolve("executor-loss"), local.resolve("executor-loss"),
+    Duck.assertSameSweepTables(onCluster.resolve("executor-loss"), local.resolve("executor-loss"),
         LOSS_CELLS, 2);
   }
 
-  /** Every column but wall_ms (it measures the machine), ordered by cell (and replicate). */
-  private static void assertSameTables(Path a, Path b, int cells, int replicates)
-      throws Exception {
-    try (Duck duck = new Duck()) {
-      for (String table : new String[] {"cells", "replicates"}) {
-        String order = table.equals("cells") ? "cell_id" : "cell_id, replicate";
-        String q = "SELECT * EXCLUDE (wall_ms) FROM %s ORDER BY " + order;
-        List<List<Object>> x = duck.rows(String.format(q, Duck.table(a.resolve(table))));
-        List<List<Object>> y = duck.rows(String.format(q, Duck.table(b.resolve(table))));
-        assertThat(x).as(table).hasSize(table.equals("cells") ? cells : cells * replicates);
-        assertThat(x).as(table).isEqualTo(y);
-      }
-    }
-  }
 
   /** The executor JVMs of this test's cluster (their classpath names its SPARK_HOME). */
   private static List<ProcessHandle> executors() {

@@ -39,6 +39,28 @@ final class Duck implements AutoCloseable {
     }
   }
 
+  /**
+   * Asserts that two outputs of one sweep hold the same tables: every column but wall_ms (it
+   * measures the machine), rows ordered by cell (and replicate), with the expected row counts.
+   *
+   * @param a a sweep folder ({@code <out>/<name>}) holding {@code cells/} and {@code replicates/}
+   * @param b the other one
+   */
+  static void assertSameSweepTables(Path a, Path b, int cells, int replicatesPerCell)
+      throws SQLException {
+    try (Duck duck = new Duck()) {
+      for (String table : new String[] {"cells", "replicates"}) {
+        String order = table.equals("cells") ? "cell_id" : "cell_id, replicate";
+        String q = "SELECT * EXCLUDE (wall_ms) FROM %s ORDER BY " + order;
+        List<List<Object>> x = duck.rows(String.format(q, table(a.resolve(table))));
+        List<List<Object>> y = duck.rows(String.format(q, table(b.resolve(table))));
+        org.assertj.core.api.Assertions.assertThat(x).as(table)
+            .hasSize(table.equals("cells") ? cells : cells * replicatesPerCell);
+        org.assertj.core.api.Assertions.assertThat(x).as(table).isEqualTo(y);
+      }
+    }
+  }
+
   long count(String sql) throws SQLException {
     return ((Number) rows(sql).get(0).get(0)).longValue();
   }

@@ -92,16 +92,7 @@ class HdfsResumeTest {
     Path copy = dir.resolve("copy");
     fs.copyToLocalFile(new org.apache.hadoop.fs.Path(out + "/hdfs-resume"),
         new org.apache.hadoop.fs.Path(copy.toUri()));
-    try (Duck duck = new Duck()) {
-      for (String table : new String[] {"cells", "replicates"}) {
-        String order = table.equals("cells") ? "cell_id" : "cell_id, replicate";
-        String q = "SELECT * EXCLUDE (wall_ms) FROM %s ORDER BY " + order;
-        var got = duck.rows(String.format(q, Duck.table(copy.resolve(table))));
-        assertThat(got).hasSize(table.equals("cells") ? CELLS : 2 * CELLS);
-        assertThat(got).isEqualTo(duck.rows(String.format(q,
-            Duck.table(dir.resolve("clean/hdfs-resume").resolve(table)))));
-      }
-    }
+    Duck.assertSameSweepTables(copy, dir.resolve("clean/hdfs-resume"), CELLS, 2);
   }
 
   private static long parquetFiles(FileSystem fs, org.apache.hadoop.fs.Path dir) {

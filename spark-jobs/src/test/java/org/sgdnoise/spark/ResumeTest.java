@@ -65,7 +65,7 @@ class ResumeTest {
     CliRun reference = CliRun.of("run", file.toString(), "--out", clean.toString(), "--master",
         "local[2]");
     assertThat(reference.code()).as(reference.err()).isZero();
-    assertSameTables(crashed.resolve("resume"), clean.resolve("resume"));
+    Duck.assertSameSweepTables(crashed.resolve("resume"), clean.resolve("resume"), CELLS, 2);
   }
 
   @Test
@@ -143,7 +143,7 @@ class ResumeTest {
     assertThat(rerun.out()).contains("Recovered 1 wave(s)")
         .contains("0 computed now, " + CELLS + " resumed");
     assertThat(sweep.resolve("_staging")).doesNotExist();
-    assertSameTables(sweep, clean.resolve("resume"));
+    Duck.assertSameSweepTables(sweep, clean.resolve("resume"), CELLS, 2);
   }
 
   @Test
@@ -177,18 +177,6 @@ class ResumeTest {
     }
   }
 
-  static void assertSameTables(Path a, Path b) throws Exception {
-    try (Duck duck = new Duck()) {
-      for (String table : new String[] {"cells", "replicates"}) {
-        String order = table.equals("cells") ? "cell_id" : "cell_id, replicate";
-        String q = "SELECT * EXCLUDE (wall_ms) FROM %s ORDER BY " + order;
-        List<List<Object>> x = duck.rows(String.format(q, Duck.table(a.resolve(table))));
-        List<List<Object>> y = duck.rows(String.format(q, Duck.table(b.resolve(table))));
-        assertThat(x).hasSize(table.equals("cells") ? CELLS : 2 * CELLS);
-        assertThat(x).isEqualTo(y);
-      }
-    }
-  }
 
   private static long parquetFiles(Path dir) throws Exception {
     return Files.isDirectory(dir) ? list(dir).size() : 0;
