@@ -42,14 +42,7 @@ final class DriverProcess {
    * no shutdown hooks, no cleanup. Fails if the driver ended first.
    */
   void killWhen(BooleanSupplier ready, int seconds) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (!ready.getAsBoolean() && process.isAlive() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    if (!process.isAlive()) {
-      throw new AssertionError("the driver ended before it could be killed: "
-          + Files.readString(log));
-    }
+    awaitWhileAlive(ready, seconds, "killed");
     process.destroyForcibly();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       throw new AssertionError("the killed driver did not exit");
@@ -61,14 +54,7 @@ final class DriverProcess {
    * the driver has ended by itself.
    */
   int interruptWhen(BooleanSupplier ready, int seconds) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (!ready.getAsBoolean() && process.isAlive() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    if (!process.isAlive()) {
-      throw new AssertionError("the driver ended before it could be interrupted: "
-          + Files.readString(log));
-    }
+    awaitWhileAlive(ready, seconds, "interrupted");
     Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start();
     if (kill.waitFor() != 0) {
       throw new AssertionError("kill -INT failed");
@@ -78,5 +64,18 @@ final class DriverProcess {
       throw new AssertionError("the driver did not stop after SIGINT: " + Files.readString(log));
     }
     return process.exitValue();
+  }
+
+  /** Polls until {@code ready} (at most {@code seconds}); fails if the driver ended first. */
+  private void awaitWhileAlive(BooleanSupplier ready, int seconds, String what)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!ready.getAsBoolean() && process.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    if (!process.isAlive()) {
+      throw new AssertionError("the driver ended before it could be " + what + ": "
+          + Files.readString(log));
+    }
   }
 }
