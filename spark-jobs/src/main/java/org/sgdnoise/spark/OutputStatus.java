@@ -3,7 +3,6 @@ package org.sgdnoise.spark;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
@@ -32,16 +31,9 @@ public record OutputStatus(boolean exists, String status, boolean sameSweepFile,
     String status = m == null ? "" : m.path("status").asText();
     boolean same = m != null && m.path("spec_text").asText().equals(spec.text());
     long rows = 0;
-    if (fs.exists(layout.cells())) {
-      for (FileStatus st : fs.listStatus(layout.cells())) {
-        String name = st.getPath().getName();
-        if (st.isFile() && name.endsWith(".parquet") && !name.startsWith("_")
-            && !name.startsWith(".")) {
-          try (ParquetFileReader r = ParquetFileReader.open(
-              HadoopInputFile.fromPath(st.getPath(), conf))) {
-            rows += r.getRecordCount();
-          }
-        }
+    for (org.apache.hadoop.fs.Path f : SweepOutput.dataFiles(fs, layout.cells())) {
+      try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(f, conf))) {
+        rows += r.getRecordCount();
       }
     }
     return new OutputStatus(true, status, same, rows);

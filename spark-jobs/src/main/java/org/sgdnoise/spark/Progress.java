@@ -11,7 +11,7 @@ import org.apache.spark.util.LongAccumulator;
  * before it posts the event), at most once per interval, it prints cells done of total, rate,
  * ETA, and how many cells diverged so far (theory and simulation).
  */
-final class Progress extends SparkListener {
+public final class Progress extends SparkListener {
   private final String sweep;
   private final long total;
   private final LongAccumulator done;
@@ -66,7 +66,8 @@ final class Progress extends SparkListener {
         theoryDiverged.value(), simDiverged.value());
   }
 
-  static String format(Duration d) {
+  /** A duration for people: 12.3s, 4m 5s, 1h 2m. */
+  public static String format(Duration d) {
     long s = d.getSeconds();
     if (s < 60) {
       return String.format(java.util.Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);

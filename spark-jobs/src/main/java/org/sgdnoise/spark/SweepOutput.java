@@ -47,7 +47,7 @@ final class SweepOutput {
 
   /** Whether the cells table has any data file. */
   boolean hasCells() throws IOException {
-    return !dataFiles(layout.cells()).isEmpty();
+    return !dataFiles(fs, layout.cells()).isEmpty();
   }
 
   /** Marks a staged wave complete, then moves it into the tables. */
@@ -99,7 +99,7 @@ final class SweepOutput {
       return;
     }
     fs.mkdirs(to);
-    for (Path f : dataFiles(from)) {
+    for (Path f : dataFiles(fs, from)) {
       Path target = new Path(to, f.getName());
       if (!fs.rename(f, target) && !fs.exists(target)) {
         throw new IOException("Cannot move wave output: rename failed: " + f + " -> " + target);
@@ -107,7 +107,8 @@ final class SweepOutput {
     }
   }
 
-  private List<Path> dataFiles(Path dir) throws IOException {
+  /** The Parquet data files directly in {@code dir} (none if it does not exist). */
+  static List<Path> dataFiles(FileSystem fs, Path dir) throws IOException {
     List<Path> out = new ArrayList<>();
     if (!fs.exists(dir)) {
       return out;

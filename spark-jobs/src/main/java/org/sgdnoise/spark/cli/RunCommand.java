@@ -12,6 +12,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.sgdnoise.core.plan.SweepPlan;
 import org.sgdnoise.core.spec.SweepSpec;
 import org.sgdnoise.spark.OutputLayout;
+import org.sgdnoise.spark.Progress;
 import org.sgdnoise.spark.SweepJob;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -113,7 +114,7 @@ final class RunCommand implements Callable<Integer> {
     w.flush();
     PrintStream progress = new PrintStream(new WriterOutputStream(w), true,
         java.nio.charset.StandardCharsets.UTF_8);
-    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    var stop = new java.util.concurrent.atomic.AtomicBoolean();
     SweepJob.Summary s;
     try (StopOnInterrupt ignored = StopOnInterrupt.install(stop, w)) {
       s = SweepJob.run(plan, new SweepJob.Options(master, out, waveSize, partitions,
@@ -130,8 +131,8 @@ final class RunCommand implements Callable<Integer> {
         ? String.format(Locale.ROOT, ", %,d computed now, %,d resumed", s.computed(),
             s.resumed()) : "";
     w.printf(Locale.ROOT, "Done: sweep '%s', %,d cells in %s (%,d diverge in theory, %,d in"
-            + " simulation%s)%n", spec.name(), s.cells(), format(s.elapsed()), s.theoryDiverged(),
-        s.simDiverged(), resumed);
+            + " simulation%s)%n", spec.name(), s.cells(), Progress.format(s.elapsed()),
+        s.theoryDiverged(), s.simDiverged(), resumed);
     if (s.failedCells() > 0) {
       w.printf(Locale.ROOT, "  %,d cells failed: their results are null and column error says"
           + " why%n", s.failedCells());
@@ -145,10 +146,6 @@ final class RunCommand implements Callable<Integer> {
     w.printf("  manifest:   %s%n", layout.display(fs, layout.manifest()));
     w.flush();
     return 0;
-  }
-
-  private static String format(Duration d) {
-    return String.format(Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
   }
 
   /** Bridges the progress printer (a PrintStream) onto picocli's writer. */

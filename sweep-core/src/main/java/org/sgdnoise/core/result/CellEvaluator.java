@@ -79,6 +79,6 @@ public final class CellEvaluator {
       System.arraycopy(src, 0, all, k, src.length);
       k += src.length;
     }
-    return Estimate.ofBatchMeans(all, total);
+    return Estimate.ofBatchMeans(all);
   }
 }

@@ -131,7 +131,8 @@ public final class Tables {
         + " ½Tr[AΣ] + ½σ² (Theorem 8); null if the theory diverges",
         row -> theory(row, LabelNoiseTheory.Prediction::lTrain)));
     c.add(Column.of("theory_l_test", DOUBLE, true, "loss", "stationary test loss ½Tr[AΣ]"
-        + " (Theorem 8); null if the theory diverges", row -> theory(row, LabelNoiseTheory.Prediction::lTest)));
+        + " (Theorem 8); null if the theory diverges",
+        row -> theory(row, LabelNoiseTheory.Prediction::lTest)));
     c.add(Column.of("theory_diverges", BOOLEAN, true, "", "true when no stationary second"
         + " moment exists (some eigenvalue of G_μ ≤ 0, or t ≥ S); null only if the cell failed",
         row -> row.r().theory() == null ? null : row.r().theory().diverges()));

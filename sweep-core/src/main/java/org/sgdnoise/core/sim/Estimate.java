@@ -15,7 +15,8 @@ public record Estimate(double mean, double se, int batches) {
   public static final Estimate MISSING = new Estimate(Double.NaN, Double.NaN, 0);
 
   /** Pools batch means (for example those of several independent replicates). */
-  public static Estimate ofBatchMeans(double[] values, int count) {
+  public static Estimate ofBatchMeans(double[] values) {
+    final int count = values.length;
     if (count == 0) {
       return MISSING;
     }

@@ -12,7 +12,8 @@ import org.sgdnoise.core.spec.Simulate;
  * (Definitions 2 and 3 of the paper):
  *
  * <pre>
- *   g_t = (1/S) Σ_{j∈B_t} x_j (x_jᵀw_{t−1} − y_j),   m_t = μ m_{t−1} + g_t,   w_t = w_{t−1} − λ m_t,
+ *   g_t = (1/S) Σ_{j∈B_t} x_j (x_jᵀw_{t−1} − y_j),
+ *   m_t = μ m_{t−1} + g_t,   w_t = w_{t−1} − λ m_t,
  * </pre>
  *
  * with x ~ N(0, A), A = diag(spectrum) (the eigenbasis of A: results are rotation invariant),
@@ -240,8 +241,8 @@ public final class LabelNoiseSimulator {
       bTrain[b] = sumTrain[b] / count[b];
       bTest[b] = sumTest[b] / count[b];
     }
-    return new ReplicateResult(r, seed, false, -1, steps, Estimate.ofBatchMeans(bTrace, nb),
-        Estimate.ofBatchMeans(bTrain, nb), Estimate.ofBatchMeans(bTest, nb), bTrace, bTrain,
-        bTest, wallMs);
+    return new ReplicateResult(r, seed, false, -1, steps, Estimate.ofBatchMeans(bTrace),
+        Estimate.ofBatchMeans(bTrain), Estimate.ofBatchMeans(bTest), bTrace, bTrain, bTest,
+        wallMs);
   }
 }

@@ -46,8 +46,9 @@ import org.sgdnoise.core.theory.MomentStability;
  * set's own training loss, whose noise floor ½·(1/N)Σεᵢ² is itself random around σ²/2 with
  * standard deviation (σ²/2)·√(2/N) (≈ 7e-4 at σ² = 1 and N = 10⁶, larger than the Monte Carlo
  * error). That known spread of the target is added in quadrature to the standard error for
- * L_train in dataset mode. (Found when a cell at S = 128 missed by 4.6 Monte Carlo errors = 0.8 of that spread; the
- * exact finite-data theory, which removes it, is planned with the theory issue.)
+ * L_train in dataset mode. (Found when a cell at S = 128 missed by 4.6 Monte Carlo errors = 0.8
+ * of that spread; the exact finite-data theory, which removes it, is planned with the theory
+ * issue.)
  */
 class SimulationAgreementTest {
   private static final double Z_MAX = 4.0;

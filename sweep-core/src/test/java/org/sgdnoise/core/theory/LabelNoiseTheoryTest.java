@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -35,19 +33,11 @@ class LabelNoiseTheoryTest {
   /** Relative step around λ_c to look for the sign change of the Kronecker solution. */
   private static final double CRITICAL_STEP = 1e-6;
 
-  static Stream<JsonNode> labelNoiseReferenceCases() throws Exception {
-    try (InputStream in = LabelNoiseTheoryTest.class.getResourceAsStream(
-        "/reference/reference-linear-regression.json")) {
-      JsonNode root = new ObjectMapper().readTree(in);
-      List<JsonNode> out = new ArrayList<>();
-      root.get("cases").forEach(c -> {
-        if (c.get("family").asText().equals("label_noise")) {
-          out.add(c);
-        }
-      });
-      assertThat(out).hasSizeGreaterThanOrEqualTo(15);
-      return out.stream();
-    }
+  static Stream<JsonNode> labelNoiseReferenceCases() {
+    List<JsonNode> out =
+        References.linearRegression(c -> c.get("family").asText().equals("label_noise"));
+    assertThat(out).hasSizeGreaterThanOrEqualTo(15);
+    return out.stream();
   }
 
   @ParameterizedTest(name = "{0}")

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -21,22 +18,11 @@ class TailIndexAndBaselinesTest {
   /** Closed forms: exact to rounding. */
   private static final double EXACT_TOL = 1e-12;
 
-  static Stream<JsonNode> tailCases() throws Exception {
-    try (InputStream in = TailIndexAndBaselinesTest.class.getResourceAsStream(
-        "/reference/reference-general-highdim-second-order-tails.json")) {
-      List<JsonNode> out = new ArrayList<>();
-      // The file writes some unrelated values as Infinity (non-standard JSON).
-      new ObjectMapper().enable(
-              com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS
-                  .mappedFeature())
-          .readTree(in).forEach(c -> {
-        if (c.get("name").asText().startsWith("Prop 7 tail index")) {
-          out.add(c);
-        }
-      });
-      assertThat(out).hasSizeGreaterThanOrEqualTo(6);
-      return out.stream();
-    }
+  static Stream<JsonNode> tailCases() {
+    List<JsonNode> out =
+        References.general(c -> c.get("name").asText().startsWith("Prop 7 tail index"));
+    assertThat(out).hasSizeGreaterThanOrEqualTo(6);
+    return out.stream();
   }
 
   @ParameterizedTest(name = "aλ={0}")
@@ -89,19 +75,12 @@ class TailIndexAndBaselinesTest {
     assertThat(TailIndex.logGamma(20.5)).isCloseTo(viaRecursion, within(1e-13));
   }
 
-  static Stream<JsonNode> baselineCases() throws Exception {
-    try (InputStream in = TailIndexAndBaselinesTest.class.getResourceAsStream(
-        "/reference/reference-linear-regression.json")) {
-      List<JsonNode> out = new ArrayList<>();
-      new ObjectMapper().readTree(in).get("cases").forEach(c -> {
-        if (c.get("family").asText().equals("appendixB_hessian_approx")
-            && c.get("inputs").get("case").asText().equals("label")) {
-          out.add(c);
-        }
-      });
-      assertThat(out).isNotEmpty();
-      return out.stream();
-    }
+  static Stream<JsonNode> baselineCases() {
+    List<JsonNode> out = References.linearRegression(
+        c -> c.get("family").asText().equals("appendixB_hessian_approx")
+            && c.get("inputs").get("case").asText().equals("label"));
+    assertThat(out).isNotEmpty();
+    return out.stream();
   }
 
   @ParameterizedTest(name = "{0}")
