@@ -10,7 +10,7 @@ import org.sgdnoise.core.spec.Kind;
 import org.sgdnoise.core.theory.HessianBaselines;
 import org.sgdnoise.core.theory.LabelNoiseTheory;
 import org.sgdnoise.core.theory.TailIndex;
-import org.sgdnoise.core.theory.LabelNoiseTheory.Prediction;
+import org.sgdnoise.core.theory.Prediction;
 
 /**
  * Computes a cell: theory, critical learning rate, and every replicate's simulation. Pure: the

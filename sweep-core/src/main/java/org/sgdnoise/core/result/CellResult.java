@@ -5,7 +5,7 @@ import org.sgdnoise.core.plan.Cell;
 import org.sgdnoise.core.sim.Estimate;
 import org.sgdnoise.core.sim.ReplicateResult;
 import org.sgdnoise.core.theory.HessianBaselines;
-import org.sgdnoise.core.theory.LabelNoiseTheory.Prediction;
+import org.sgdnoise.core.theory.Prediction;
 
 /**
  * Everything computed for one cell: the theory, the critical learning rate, each replicate and

@@ -12,7 +12,7 @@ import org.sgdnoise.core.plan.Cell;
 import org.sgdnoise.core.sim.Estimate;
 import org.sgdnoise.core.sim.ReplicateResult;
 import org.sgdnoise.core.theory.HessianBaselines;
-import org.sgdnoise.core.theory.LabelNoiseTheory;
+import org.sgdnoise.core.theory.Prediction;
 
 /**
  * The result tables' schemas: every column, in order, with its meaning and how to read it.
@@ -121,18 +121,18 @@ public final class Tables {
         + " the cell id and the replicate number)", row -> row.c().seed()));
     c.add(Column.of("theory_trace_sigma", DOUBLE, true, "", "Tr Σ, the trace of the stationary"
         + " covariance of w (Theorem 2); null if the theory diverges",
-        row -> theory(row, LabelNoiseTheory.Prediction::traceSigma)));
+        row -> theory(row, Prediction::traceSigma)));
     c.add(Column.of("theory_tr_a_sigma", DOUBLE, true, "", "Tr[AΣ] = σ²κ_μ/S; null if the"
-        + " theory diverges", row -> theory(row, LabelNoiseTheory.Prediction::trASigma)));
+        + " theory diverges", row -> theory(row, Prediction::trASigma)));
     c.add(Column.of("theory_kappa", DOUBLE, true, "", "κ_μ = t/(1 − t/S), t = Tr[ΛA G_μ⁻¹]"
         + " (learning rate inside); null if the theory diverges",
-        row -> theory(row, LabelNoiseTheory.Prediction::kappa)));
+        row -> theory(row, Prediction::kappa)));
     c.add(Column.of("theory_l_train", DOUBLE, true, "loss", "stationary training loss"
         + " ½Tr[AΣ] + ½σ² (Theorem 8); null if the theory diverges",
-        row -> theory(row, LabelNoiseTheory.Prediction::lTrain)));
+        row -> theory(row, Prediction::lTrain)));
     c.add(Column.of("theory_l_test", DOUBLE, true, "loss", "stationary test loss ½Tr[AΣ]"
         + " (Theorem 8); null if the theory diverges",
-        row -> theory(row, LabelNoiseTheory.Prediction::lTest)));
+        row -> theory(row, Prediction::lTest)));
     c.add(Column.of("theory_diverges", BOOLEAN, true, "", "true when no stationary second"
         + " moment exists (some eigenvalue of G_μ ≤ 0, or t ≥ S); null only if the cell failed",
         row -> row.r().theory() == null ? null : row.r().theory().diverges()));
@@ -245,7 +245,7 @@ public final class Tables {
   }
 
   private static Double theory(CellRow row,
-      java.util.function.ToDoubleFunction<LabelNoiseTheory.Prediction> get) {
+      java.util.function.ToDoubleFunction<Prediction> get) {
     return row.r().theory() == null ? null : nan(get.applyAsDouble(row.r().theory()));
   }
 

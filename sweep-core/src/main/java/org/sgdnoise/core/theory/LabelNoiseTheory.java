@@ -36,32 +36,6 @@ public final class LabelNoiseTheory {
   private LabelNoiseTheory() {}
 
   /**
-   * The stationary state, or its absence.
-   *
-   * @param diverges no finite stationary second moment exists (every other field is NaN)
-   * @param kappa κ_μ in the matrix convention (learning rate inside)
-   * @param trASigma Tr[AΣ]
-   * @param traceSigma Tr Σ
-   * @param lTrain E[L(w)], the population training loss
-   * @param lTest ½E[(w−u)ᵀA(w−u)]
-   * @param sigma Σ, when computed by {@link #solve}; {@code null} from {@link #ofSpectrum}
-   */
-  public record Prediction(
-      boolean diverges,
-      double kappa,
-      double trASigma,
-      double traceSigma,
-      double lTrain,
-      double lTest,
-      DMatrixRMaj sigma) {
-
-    static Prediction divergent() {
-      return new Prediction(true, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-          null);
-    }
-  }
-
-  /**
    * Scalar learning rate λ and A = diag(spectrum): Theorem 2 in A's eigenbasis, O(D).
    *
    * @param spectrum eigenvalues of A, each > 0. Not modified.
@@ -86,11 +60,16 @@ public final class LabelNoiseTheory {
     // Step 2: Σ = λ diag(Σ'), Σ'ᵢᵢ = σ²/(S gᵢ (1 − t/S)).
     final double scale = sigma2 / (batch * (1 - t / batch));
     double traceSigma = 0;
+    double trASigmaA = 0;
+    double trA = 0;
     for (int i = 0; i < dim; i++) {
       final double g = 2 * (1 - momentum) - c * lr * spectrum[i];
-      traceSigma += lr * scale / g;
+      final double s = lr * scale / g;
+      traceSigma += s;
+      trASigmaA += spectrum[i] * spectrum[i] * s;
+      trA += spectrum[i];
     }
-    return finish(t, batch, sigma2, traceSigma, null);
+    return finish(t, batch, sigma2, traceSigma, trASigmaA, trA, null, null);
   }
 
   /**
@@ -128,15 +107,31 @@ public final class LabelNoiseTheory {
     DMatrixRMaj sigma = new DMatrixRMaj(dim, dim);
     CommonOps_DDRM.multTransB(vs, r.v, sigma);
     symmetrize(sigma);
-    return finish(t, batch, sigma2, CommonOps_DDRM.trace(sigma), sigma);
+    // Lemma 1: C = (1/S)(AΣA + (Tr[AΣ] + σ²)A).
+    DMatrixRMaj as = new DMatrixRMaj(dim, dim);
+    DMatrixRMaj noise = new DMatrixRMaj(dim, dim);
+    CommonOps_DDRM.mult(a, sigma, as);
+    CommonOps_DDRM.mult(as, a, noise);
+    final double trASigma = sigma2 * (t / (1 - t / batch)) / batch;
+    CommonOps_DDRM.addEquals(noise, trASigma + sigma2, a);
+    CommonOps_DDRM.scale(1.0 / batch, noise);
+    symmetrize(noise);
+    return finish(t, batch, sigma2, CommonOps_DDRM.trace(sigma), Double.NaN, Double.NaN, sigma,
+        noise);
   }
 
-  private static Prediction finish(
-      double t, int batch, double sigma2, double traceSigma, DMatrixRMaj sigma) {
+  /**
+   * The prediction from t = Tr[ΛA G_μ⁻¹] and Tr Σ. Tr C = (1/S)(Tr[AΣA] + (Tr[AΣ] + σ²)Tr A)
+   * (Lemma 1), from the given traces or, when {@code noise} is given, its trace.
+   */
+  private static Prediction finish(double t, int batch, double sigma2, double traceSigma,
+      double trASigmaA, double trA, DMatrixRMaj sigma, DMatrixRMaj noise) {
     final double kappa = t / (1 - t / batch);
     final double trASigma = sigma2 * kappa / batch;
-    return new Prediction(
-        false, kappa, trASigma, traceSigma, 0.5 * (trASigma + sigma2), 0.5 * trASigma, sigma);
+    final double traceNoise = noise != null ? CommonOps_DDRM.trace(noise)
+        : (trASigmaA + (trASigma + sigma2) * trA) / batch;
+    return new Prediction(false, kappa, trASigma, traceSigma, 0.5 * (trASigma + sigma2),
+        0.5 * trASigma, traceNoise, sigma, noise);
   }
 
   /**

@@ -18,6 +18,7 @@ import org.sgdnoise.core.spec.Simulate.Mode;
 import org.sgdnoise.core.spec.Simulate.Sampling;
 import org.sgdnoise.core.theory.LabelNoiseTheory;
 import org.sgdnoise.core.theory.MomentStability;
+import org.sgdnoise.core.theory.Prediction;
 
 /**
  * Seeded SGD against the exact theory (Theorems 2 and 8), on fixed-seed cells spanning S from 1
@@ -144,7 +145,7 @@ class SimulationAgreementTest {
 
     Cell cell = cell(c, lr, mode, sampling, STEPS);
     CellResult r = CellEvaluator.evaluate(cell);
-    LabelNoiseTheory.Prediction th = r.theory();
+    Prediction th = r.theory();
     assertThat(th.diverges()).isFalse();
     assertThat(r.divergedFraction()).isZero();
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.sgdnoise.core.theory.LabelNoiseTheory.Prediction;
+import org.sgdnoise.core.theory.Prediction;
 
 /**
  * Label-noise theory against (1) the reference values of shared/theory (checked there against an
