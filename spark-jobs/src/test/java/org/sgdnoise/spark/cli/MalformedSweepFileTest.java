@@ -35,8 +35,41 @@ class MalformedSweepFileTest {
             "params.lr (line 4)", "a finite number > 0", "the text 'fast'"),
         bad("misspelled kind", "name: bad\nkind: label_nosie\nparams: {lr: 0.1, batch: 1}\n",
             "kind (line 2)", "unknown kind", "label_noise", "'label_nosie'"),
-        bad("kind not supported yet", "name: bad\nkind: l2\nparams: {lr: 0.1, batch: 1}\n",
-            "kind (line 2)", "not supported yet", "'l2'"),
+        bad("kind not supported yet", "name: bad\nkind: mlp\nparams: {lr: 0.1, batch: 1}\n",
+            "kind (line 2)", "not supported yet", "'mlp'"),
+        bad("input noise without its variance", "name: bad\nkind: input_noise\n"
+                + "params: {lr: 0.1, batch: 1}\n",
+            "params.input_noise_var (line 3)", "exactly one of", "neither given"),
+        bad("input noise var for label noise", OK_HEAD
+                + "params: {lr: 0.1, batch: 1, input_noise_var: 0.5}\n",
+            "params.input_noise_var (line 3)", "only to kind input_noise", ": 0.5"),
+        bad("label noise in l2", "name: bad\nkind: l2\n"
+                + "params:\n  lr: 0.1\n  batch: 1\n  label_noise_var: 0.5\n",
+            "params.label_noise_var (line 6)", "clean labels", ": 0.5"),
+        bad("teacher of the wrong length", "name: bad\nkind: l2\n"
+                + "params:\n  lr: 0.1\n  batch: 1\n  spectrum: [1, 2, 3]\n  teacher: [1, 2]\n",
+            "params.teacher (line 7)", "D entries, D = the spectrum's length = 3", ": 2 entries"),
+        bad("unknown learning-rate matrix", OK_HEAD + "lr_matrix: adam\n"
+                + "params: {lr: 0.1, batch: 1}\n",
+            "lr_matrix (line 3)", "scalar", "newton", "the text 'adam'"),
+        bad("diagonal learning-rate matrix of the wrong length", OK_HEAD
+                + "lr_matrix: [1, 2]\nparams: {lr: 0.1, batch: 1, dim: 3}\n",
+            "lr_matrix (line 3)", "D entries, D = dim = 3", ": 2 entries"),
+        bad("anisotropic high_dim", "name: bad\nkind: high_dim\n"
+                + "params: {lr: 0.1, batch: 1, alpha: 2, spectrum: [1, 2]}\n",
+            "params.spectrum (line 3)", "isotropic", ": [1.0, 2.0]"),
+        bad("high_dim without alpha", "name: bad\nkind: high_dim\n"
+                + "params: {lr: 0.1, batch: 1, dim: 100}\n",
+            "params.alpha (line 3)", "needs alpha"),
+        bad("simulating a kind this build cannot", "name: bad\nkind: l2\n"
+                + "params: {lr: 0.1, batch: 1, weight_decay: 0.1}\nsimulate: {mode: streaming}\n",
+            "simulate.mode (line 4)", "label_noise only", ": streaming"),
+        bad("matrices at too large D", OK_HEAD + "matrices: true\n"
+                + "params: {lr: 0.1, batch: 1, dim: 65}\n",
+            "matrices (line 3)", "up to D = 64", ": D = 65"),
+        bad("scaling_k for l2", "name: bad\nkind: l2\n"
+                + "params: {lr: 0.1, batch: 1, scaling_k: 2}\n",
+            "params.scaling_k (line 3)", "only to kind label_noise", ": 2"),
         bad("learning rate <= 0", OK_HEAD + "params:\n  lr: [0.1, -0.2]\n  batch: 1\n",
             "params.lr[1] (line 4)", "> 0", ": -0.2"),
         bad("learning rate zero", OK_HEAD + "params:\n  lr: 0\n  batch: 1\n",

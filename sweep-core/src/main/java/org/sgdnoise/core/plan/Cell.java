@@ -1,6 +1,7 @@
 package org.sgdnoise.core.plan;
 
 import org.sgdnoise.core.spec.Kind;
+import org.sgdnoise.core.spec.LrMatrix;
 import org.sgdnoise.core.spec.Simulate;
 
 /**
@@ -17,10 +18,19 @@ import org.sgdnoise.core.spec.Simulate;
  * @param weightDecay γ
  * @param labelNoiseVar σ²
  * @param spectrum eigenvalues of A (length D). Not modified; do not modify.
- * @param n data set size in dataset mode, 0 otherwise
+ * @param n data set size in dataset mode (and for kind high_dim), 0 otherwise
  * @param alpha α = N/D when the sweep file gave alpha, NaN otherwise
  * @param simulate simulation settings
  * @param seed the sweep seed
+ * @param teacher the teacher u as given: D entries, or one entry c meaning c·(1, …, 1). Not
+ *     modified; do not modify.
+ * @param inputNoiseVar σ_x² (B = σ_x²·I) for kind input_noise given that way, NaN otherwise
+ * @param inputNoiseSpectrum the eigenvalues of B on A's axes when given, {@code null} otherwise.
+ *     Not modified; do not modify.
+ * @param lrMatrix Λ = λ·Λ₀
+ * @param rotation seed of the Haar rotation of the features (0: A diagonal)
+ * @param scalingK k of the scaling ratio Σ(kλ, kS)/Σ(λ, S), NaN when not asked
+ * @param matrices whether Σ and C go to the matrices table (output only, not in the id)
  */
 public record Cell(
     long index,
@@ -35,7 +45,55 @@ public record Cell(
     int n,
     double alpha,
     Simulate simulate,
-    long seed) {
+    long seed,
+    double[] teacher,
+    double inputNoiseVar,
+    double[] inputNoiseSpectrum,
+    LrMatrix lrMatrix,
+    int rotation,
+    double scalingK,
+    boolean matrices) {
+
+  /** The defaults of the fields added after version 1 of the cell id (see {@link CellIds}). */
+  public static final double[] DEFAULT_TEACHER = {1.0};
+
+  /** A label-noise cell with every later field at its default (tests, benchmarks). */
+  public static Cell labelNoise(long index, double lr, int batch, double momentum,
+      double labelNoiseVar, double[] spectrum, int n, Simulate simulate, long seed) {
+    String id = CellIds.of(Kind.LABEL_NOISE, lr, batch, momentum, 0.0, labelNoiseVar, spectrum,
+        n, Double.NaN, simulate, DEFAULT_TEACHER, Double.NaN, null, LrMatrix.SCALAR, 0,
+        Double.NaN);
+    return new Cell(index, id, Kind.LABEL_NOISE, lr, batch, momentum, 0.0, labelNoiseVar,
+        spectrum, n, Double.NaN, simulate, seed, DEFAULT_TEACHER, Double.NaN, null,
+        LrMatrix.SCALAR, 0, Double.NaN, false);
+  }
+
+  /** Entry i of the teacher u (a one-entry teacher is broadcast). */
+  public double teacher(int i) {
+    return teacher.length == 1 ? teacher[0] : teacher[i];
+  }
+
+  /** The teacher u with D entries (a new array). */
+  public double[] teacherVector() {
+    double[] u = new double[dim()];
+    for (int i = 0; i < u.length; i++) {
+      u[i] = teacher(i);
+    }
+    return u;
+  }
+
+  /** The eigenvalues of B (input noise) with D entries, or {@code null} for other kinds. */
+  public double[] inputNoiseVector() {
+    if (inputNoiseSpectrum != null) {
+      return inputNoiseSpectrum;
+    }
+    if (Double.isNaN(inputNoiseVar)) {
+      return null;
+    }
+    double[] b = new double[dim()];
+    java.util.Arrays.fill(b, inputNoiseVar);
+    return b;
+  }
 
   /** D. */
   public int dim() {

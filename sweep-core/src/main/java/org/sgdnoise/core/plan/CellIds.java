@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.sgdnoise.core.spec.Kind;
+import org.sgdnoise.core.spec.LrMatrix;
 import org.sgdnoise.core.spec.Simulate;
 
 /**
@@ -17,6 +18,11 @@ import org.sgdnoise.core.spec.Simulate;
  * <p>Version 1 encodes, in order: a version tag, the kind, λ, S, μ, γ, σ², D and the
  * eigenvalues, n, α (NaN when not given), the simulation mode, sampling, steps, burn-in and
  * replicates. Changing it changes every id: bump the version tag.
+ *
+ * <p>Fields added later (teacher, input noise, learning-rate matrix, rotation, scaling k)
+ * follow as tagged entries, each written only when it differs from its default; so a cell that
+ * uses none of them keeps its version-1 id (sweeps from earlier builds still resume), and the
+ * tags keep the encoding unambiguous.
  */
 public final class CellIds {
   private static final byte[] VERSION = "sgdnoise-cell-v1".getBytes(StandardCharsets.US_ASCII);
@@ -34,8 +40,16 @@ public final class CellIds {
       double[] spectrum,
       int n,
       double alpha,
-      Simulate sim) {
-    ByteBuffer b = ByteBuffer.allocate(128 + 8 * spectrum.length);
+      Simulate sim,
+      double[] teacher,
+      double inputNoiseVar,
+      double[] inputNoiseSpectrum,
+      LrMatrix lrMatrix,
+      int rotation,
+      double scalingK) {
+    ByteBuffer b = ByteBuffer.allocate(192 + 8 * spectrum.length + 8 * teacher.length
+        + (inputNoiseSpectrum == null ? 0 : 8 * inputNoiseSpectrum.length)
+        + (lrMatrix.diagonal() == null ? 0 : 8 * lrMatrix.diagonal().length));
     b.put(VERSION);
     b.putInt(kind.ordinal());
     putDouble(b, lr);
@@ -54,8 +68,42 @@ public final class CellIds {
     b.putLong(sim.steps());
     b.putLong(sim.burnIn());
     b.putInt(sim.replicates());
+    if (!java.util.Arrays.equals(teacher, Cell.DEFAULT_TEACHER)) {
+      b.put((byte) 1);
+      putVector(b, teacher);
+    }
+    if (!Double.isNaN(inputNoiseVar)) {
+      b.put((byte) 2);
+      putDouble(b, inputNoiseVar);
+    }
+    if (inputNoiseSpectrum != null) {
+      b.put((byte) 3);
+      putVector(b, inputNoiseSpectrum);
+    }
+    if (lrMatrix.type() != LrMatrix.Type.SCALAR) {
+      b.put((byte) 4);
+      b.putInt(lrMatrix.type().ordinal());
+      if (lrMatrix.diagonal() != null) {
+        putVector(b, lrMatrix.diagonal());
+      }
+    }
+    if (rotation != 0) {
+      b.put((byte) 5);
+      b.putInt(rotation);
+    }
+    if (!Double.isNaN(scalingK)) {
+      b.put((byte) 6);
+      putDouble(b, scalingK);
+    }
     byte[] digest = sha256().digest(java.util.Arrays.copyOf(b.array(), b.position()));
     return HexFormat.of().formatHex(digest, 0, 16);
+  }
+
+  private static void putVector(ByteBuffer b, double[] v) {
+    b.putInt(v.length);
+    for (double x : v) {
+      putDouble(b, x);
+    }
   }
 
   private static void putDouble(ByteBuffer b, double v) {

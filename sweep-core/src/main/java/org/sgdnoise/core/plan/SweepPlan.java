@@ -130,7 +130,7 @@ public final class SweepPlan implements java.io.Serializable {
     Simulate sim = spec.simulate();
     int n = 0;
     double alpha = Double.NaN;
-    if (sim.mode() == Simulate.Mode.DATASET) {
+    if (sim.mode() == Simulate.Mode.DATASET || spec.params().containsKey(Param.ALPHA)) {
       if (spec.params().containsKey(Param.N)) {
         n = (int) scalar(Param.N, pos);
       } else {
@@ -138,10 +138,21 @@ public final class SweepPlan implements java.io.Serializable {
         n = (int) Math.round(alpha * spectrum.length);
       }
     }
+    double[] teacher = spec.params().get(Param.TEACHER).vector(at(Param.TEACHER, pos));
+    double inputNoiseVar = spec.params().containsKey(Param.INPUT_NOISE_VAR)
+        ? scalar(Param.INPUT_NOISE_VAR, pos) : Double.NaN;
+    double[] inputNoiseSpectrum = spec.params().containsKey(Param.INPUT_NOISE_SPECTRUM)
+        ? spec.params().get(Param.INPUT_NOISE_SPECTRUM).vector(
+            at(Param.INPUT_NOISE_SPECTRUM, pos)) : null;
+    int rotation = (int) scalar(Param.ROTATION, pos);
+    double scalingK = spec.params().containsKey(Param.SCALING_K)
+        ? scalar(Param.SCALING_K, pos) : Double.NaN;
     String id = CellIds.of(spec.kind(), lr, batch, momentum, weightDecay, sigma2, spectrum, n,
-        alpha, sim);
+        alpha, sim, teacher, inputNoiseVar, inputNoiseSpectrum, spec.lrMatrix(), rotation,
+        scalingK);
     return new Cell(index, id, spec.kind(), lr, batch, momentum, weightDecay, sigma2, spectrum,
-        n, alpha, sim, spec.seed());
+        n, alpha, sim, spec.seed(), teacher, inputNoiseVar, inputNoiseSpectrum, spec.lrMatrix(),
+        rotation, scalingK, spec.matrices());
   }
 
   private int at(Param p, int[] pos) {

@@ -7,11 +7,11 @@ import java.util.stream.Collectors;
 /** The problem kinds of the paper (DESIGN.md). Only some are implemented so far. */
 public enum Kind {
   LABEL_NOISE("label_noise", true),
-  INPUT_NOISE("input_noise", false),
-  L2("l2", false),
-  HIGH_DIM("high_dim", false),
-  DNM("dnm", false),
-  NGD("ngd", false),
+  INPUT_NOISE("input_noise", true),
+  L2("l2", true),
+  HIGH_DIM("high_dim", true),
+  DNM("dnm", true),
+  NGD("ngd", true),
   GENERAL("general", false),
   LOGISTIC("logistic", false),
   MLP("mlp", false);

@@ -32,7 +32,27 @@ public enum Param {
   SPECTRUM(
       "spectrum",
       ValueType.VECTOR,
-      "a list of 1 to " + Param.MAX_DIM + " finite eigenvalues, each > 0");
+      "a list of 1 to " + Param.MAX_DIM + " finite eigenvalues, each > 0"),
+  /**
+   * The teacher u (labels y = uᵀx): a list of D numbers, or one number c meaning u = c·(1, …, 1).
+   * Kept as given: a one-element vector is broadcast.
+   */
+  TEACHER("teacher", ValueType.VECTOR, "a number, or a list of 1 to " + Param.MAX_DIM
+      + " finite numbers"),
+  /** σ_x², the input-noise variance: B = σ_x²·I (kind input_noise). */
+  INPUT_NOISE_VAR("input_noise_var", ValueType.REAL, "a finite number >= 0"),
+  /** The eigenvalues of the input-noise covariance B, on A's axes (kind input_noise). */
+  INPUT_NOISE_SPECTRUM(
+      "input_noise_spectrum",
+      ValueType.VECTOR,
+      "a list of 1 to " + Param.MAX_DIM + " finite eigenvalues, each >= 0"),
+  /**
+   * Seed of a Haar-random rotation R of the features: A = R diag(spectrum) Rᵀ. 0 keeps A
+   * diagonal. With a diagonal learning-rate matrix or input noise it makes them not commute.
+   */
+  ROTATION("rotation", ValueType.INTEGER, "an integer from 0 to " + Param.MAX_INT),
+  /** k of the λ–S scaling ratio Σ(kλ, kS)/Σ(λ, S) (Section 6.5). */
+  SCALING_K("scaling_k", ValueType.REAL, "a finite number > 0");
 
   /** Largest dimension accepted. */
   public static final int MAX_DIM = 10_000;
@@ -71,17 +91,20 @@ public enum Param {
   }
 
   /**
-   * Checks one scalar value (for {@link #SPECTRUM}: one eigenvalue).
+   * Checks one scalar value (for a vector parameter: one entry).
    *
    * @return {@code null} if allowed, otherwise the reason
    */
   public String check(double v) {
     boolean ok =
         switch (this) {
-          case LR, ALPHA -> v > 0 && v < Double.POSITIVE_INFINITY;
+          case LR, ALPHA, SCALING_K -> v > 0 && v < Double.POSITIVE_INFINITY;
           case MOMENTUM -> v >= 0 && v < 1;
           case WEIGHT_DECAY -> Double.isFinite(v);
-          case LABEL_NOISE_VAR -> v >= 0 && v < Double.POSITIVE_INFINITY;
+          case LABEL_NOISE_VAR, INPUT_NOISE_VAR, INPUT_NOISE_SPECTRUM ->
+              v >= 0 && v < Double.POSITIVE_INFINITY;
+          case TEACHER -> Double.isFinite(v);
+          case ROTATION -> v >= 0 && v <= MAX_INT && v == Math.rint(v);
           case BATCH, N -> v >= 1 && v <= MAX_INT && v == Math.rint(v);
           case DIM -> v >= 1 && v <= MAX_DIM && v == Math.rint(v);
           case SPECTRUM -> v > 0 && v < Double.POSITIVE_INFINITY;
@@ -89,7 +112,12 @@ public enum Param {
     if (ok) {
       return null;
     }
-    return this == SPECTRUM ? "each eigenvalue must be a finite number > 0" : "must be " + allowed;
+    return switch (this) {
+      case SPECTRUM -> "each eigenvalue must be a finite number > 0";
+      case INPUT_NOISE_SPECTRUM -> "each eigenvalue must be a finite number >= 0";
+      case TEACHER -> "each entry must be a finite number";
+      default -> "must be " + allowed;
+    };
   }
 
   public static Optional<Param> fromYaml(String name) {

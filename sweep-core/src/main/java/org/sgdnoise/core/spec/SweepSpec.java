@@ -14,6 +14,8 @@ import java.util.Map;
  * @param params every parameter of the kind, fixed or grid
  * @param dimensions the factors of the product, slowest first (file order)
  * @param simulate simulation settings
+ * @param lrMatrix the learning-rate matrix Λ = λ·Λ₀
+ * @param matrices whether to write Σ and C of each cell to the {@code matrices} table
  * @param source the file name, for messages
  * @param text the sweep file as written, for the manifest
  */
@@ -24,6 +26,8 @@ public record SweepSpec(
     Map<Param, ParamAxis> params,
     List<Dimension> dimensions,
     Simulate simulate,
+    LrMatrix lrMatrix,
+    boolean matrices,
     String source,
     String text) implements java.io.Serializable {
 

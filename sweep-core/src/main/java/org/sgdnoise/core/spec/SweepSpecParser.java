@@ -25,7 +25,10 @@ import org.sgdnoise.core.spec.YamlNode.YScalar;
 final class SweepSpecParser {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
   private static final Set<String> TOP_KEYS =
-      Set.of("name", "kind", "seed", "params", "zip", "simulate");
+      Set.of("name", "kind", "seed", "params", "zip", "simulate", "lr_matrix", "matrices");
+
+  /** Largest D for which {@code matrices: true} writes Σ and C (D² rows per matrix). */
+  static final int MAX_MATRICES_DIM = 64;
   private static final Set<String> SIMULATE_KEYS =
       Set.of("mode", "sampling", "steps", "burn_in", "replicates");
   private static final Set<String> RANGE_KEYS = Set.of("from", "to", "num");
@@ -77,9 +80,12 @@ final class SweepSpecParser {
     }
 
     Simulate simulate = parseSimulate(top);
-    Map<Param, ParamAxis> params = parseParams(top);
+    Map<Param, ParamAxis> params = parseParams(top, kind);
+    LrMatrix lrMatrix = parseLrMatrix(top);
+    boolean matrices = parseMatrices(top);
     List<Dimension> dimensions = parseDimensions(top, params);
-    checkKindRules(kind, params, simulate, top);
+    checkKindRules(kind, params, simulate, lrMatrix, top);
+    checkShapes(params, lrMatrix, matrices, top);
     checkBatchFitsData(params, simulate, dimensions);
 
     long cells = 1;
@@ -91,7 +97,8 @@ final class SweepSpecParser {
             "the grid has more cells than fit in a 64-bit count", "product of " + dimensions);
       }
     }
-    return new SweepSpec(name, kind, seed, params, dimensions, simulate, source, text);
+    return new SweepSpec(name, kind, seed, params, dimensions, simulate, lrMatrix, matrices,
+        source, text);
   }
 
   // ---------------------------------------------------------------- simulate
@@ -160,7 +167,7 @@ final class SweepSpecParser {
 
   // ---------------------------------------------------------------- params
 
-  private Map<Param, ParamAxis> parseParams(YMap top) {
+  private Map<Param, ParamAxis> parseParams(YMap top, Kind kind) {
     YamlNode node = top.entries().get("params");
     if (node == null) {
       throw error("params", top.line(), "is required (at least lr and batch)", null);
@@ -189,7 +196,15 @@ final class SweepSpecParser {
     }
     out.putIfAbsent(Param.MOMENTUM, ParamAxis.defaultValue(Param.MOMENTUM, 0.0));
     out.putIfAbsent(Param.WEIGHT_DECAY, ParamAxis.defaultValue(Param.WEIGHT_DECAY, 0.0));
-    out.putIfAbsent(Param.LABEL_NOISE_VAR, ParamAxis.defaultValue(Param.LABEL_NOISE_VAR, 1.0));
+    // Input noise and L2 have clean labels (their noise comes from elsewhere).
+    final boolean cleanLabels = kind == Kind.INPUT_NOISE || kind == Kind.L2;
+    out.putIfAbsent(Param.LABEL_NOISE_VAR,
+        ParamAxis.defaultValue(Param.LABEL_NOISE_VAR, cleanLabels ? 0.0 : 1.0));
+    if (!out.containsKey(Param.TEACHER)) {
+      out.put(Param.TEACHER, new ParamAxis(Param.TEACHER, false, null,
+          List.of(new double[] {1.0}), new int[] {0}));
+    }
+    out.putIfAbsent(Param.ROTATION, ParamAxis.defaultValue(Param.ROTATION, 0));
     if (!out.containsKey(Param.SPECTRUM)) {
       out.putIfAbsent(Param.DIM, ParamAxis.defaultValue(Param.DIM, 1));
     }
@@ -280,9 +295,24 @@ final class SweepSpecParser {
   }
 
   private ParamAxis parseVectorAxis(Param p, YamlNode node, String path) {
+    final boolean teacher = p == Param.TEACHER;
+    if (teacher && node instanceof YScalar s) {
+      return new ParamAxis(p, false, null, List.of(new double[] {number(s, path, p)}),
+          new int[] {s.line()});
+    }
+    if (teacher && node instanceof YMap m) {
+      // A range of scalar teachers u = c·(1, ..., 1).
+      ParamAxis scalars = parseRange(p, m, path);
+      List<double[]> vs = new ArrayList<>();
+      for (double c : scalars.scalars()) {
+        vs.add(new double[] {c});
+      }
+      return new ParamAxis(p, true, null, vs, scalars.lines());
+    }
+    final String what = teacher ? "numbers" : "eigenvalues";
     if (!(node instanceof YList list) || list.items().isEmpty()) {
-      throw error(path, node.line(),
-          "must be a list of eigenvalues (one value) or a list of such lists (a grid)",
+      throw error(path, node.line(), "must be " + (teacher ? "a number, " : "")
+          + "a list of " + what + " (one value) or a list of such lists (a grid)",
           node.describe());
     }
     boolean grid = list.items().get(0) instanceof YList;
@@ -296,7 +326,7 @@ final class SweepSpecParser {
         YamlNode item = list.items().get(k);
         if (!(item instanceof YList inner) || inner.items().isEmpty()) {
           throw error(path + "[" + k + "]", item.line(),
-              "in a grid of spectra every value must be a non-empty list of eigenvalues",
+              "in a grid of lists every value must be a non-empty list of " + what,
               item.describe());
         }
         vectors.add(vector(inner, path + "[" + k + "]", p));
@@ -446,25 +476,141 @@ final class SweepSpecParser {
     }
   }
 
-  // ---------------------------------------------------------------- cross-field rules
+  // ---------------------------------------------------------------- lr_matrix, matrices
 
-  private void checkKindRules(Kind kind, Map<Param, ParamAxis> params, Simulate sim, YMap top) {
-    // label_noise (the only kind so far): no weight decay, n/alpha only for a data set.
-    ParamAxis wd = params.get(Param.WEIGHT_DECAY);
-    for (int k = 0; k < wd.size(); k++) {
-      if (wd.scalar(k) != 0.0) {
-        throw error("params.weight_decay", wd.line(k), "kind " + kind.yamlName()
-            + " has no weight decay: it must be 0 (weight decay is kind l2, not supported yet)",
-            fmt(wd.scalar(k)));
+  private LrMatrix parseLrMatrix(YMap top) {
+    YamlNode node = top.entries().get("lr_matrix");
+    if (node == null) {
+      return LrMatrix.SCALAR;
+    }
+    if (node instanceof YScalar s && s.type() == ScalarType.STRING) {
+      switch (s.text()) {
+        case "scalar":
+          return LrMatrix.SCALAR;
+        case "newton":
+          return LrMatrix.NEWTON;
+        default:
+          break;
       }
     }
+    if (node instanceof YList list && !list.items().isEmpty()
+        && !(list.items().get(0) instanceof YList)) {
+      double[] d = vector(list, "lr_matrix", Param.SPECTRUM);
+      return new LrMatrix(LrMatrix.Type.DIAGONAL, d);
+    }
+    throw error("lr_matrix", node.line(), "must be scalar (Λ = λI), newton (Λ = λA⁻¹) or a list"
+        + " of D numbers > 0 (Λ = λ·diag(list))", node.describe());
+  }
+
+  private boolean parseMatrices(YMap top) {
+    YamlNode node = top.entries().get("matrices");
+    if (node == null) {
+      return false;
+    }
+    if (node instanceof YScalar s && s.type() == ScalarType.BOOLEAN) {
+      return Boolean.parseBoolean(s.text().strip().toLowerCase(java.util.Locale.ROOT));
+    }
+    throw error("matrices", node.line(), "must be true or false", node.describe());
+  }
+
+  // ---------------------------------------------------------------- cross-field rules
+
+  /** Which kinds accept a parameter beyond the common ones (lr, batch, momentum, dim, ...). */
+  private static String onlyFor(Param p) {
+    return switch (p) {
+      case WEIGHT_DECAY -> "l2";
+      case INPUT_NOISE_VAR, INPUT_NOISE_SPECTRUM -> "input_noise";
+      case SCALING_K -> "label_noise";
+      default -> null;
+    };
+  }
+
+  private void checkKindRules(Kind kind, Map<Param, ParamAxis> params, Simulate sim,
+      LrMatrix lrMatrix, YMap top) {
+    YMap pm = (YMap) top.entries().get("params");
+    // Parameters that belong to one kind.
+    for (Param p : params.keySet()) {
+      String owner = onlyFor(p);
+      if (owner == null || owner.equals(kind.yamlName())) {
+        continue;
+      }
+      ParamAxis a = params.get(p);
+      if (p == Param.WEIGHT_DECAY) {
+        for (int k = 0; k < a.size(); k++) {
+          if (a.scalar(k) != 0.0) {
+            throw error("params.weight_decay", a.line(k), "kind " + kind.yamlName()
+                + " has no weight decay: it must be 0 (weight decay is kind l2)",
+                fmt(a.scalar(k)));
+          }
+        }
+        continue;
+      }
+      throw error("params." + p.yamlName(), pm.keyLines().get(p.yamlName()),
+          "applies only to kind " + owner, describe(a, 0));
+    }
+    // Clean labels for input_noise and l2.
+    if (kind == Kind.INPUT_NOISE || kind == Kind.L2) {
+      ParamAxis s2 = params.get(Param.LABEL_NOISE_VAR);
+      for (int k = 0; k < s2.size(); k++) {
+        if (s2.scalar(k) != 0.0) {
+          throw error("params.label_noise_var", s2.line(k), "kind " + kind.yamlName()
+              + " has clean labels (y = uᵀx): label_noise_var must be 0", fmt(s2.scalar(k)));
+        }
+      }
+    }
+    if (kind == Kind.INPUT_NOISE && params.containsKey(Param.INPUT_NOISE_VAR)
+        == params.containsKey(Param.INPUT_NOISE_SPECTRUM)) {
+      throw error("params.input_noise_var", pm.line(), "kind input_noise needs exactly one of"
+          + " input_noise_var (B = σ_x²·I) and input_noise_spectrum (B's eigenvalues)",
+          params.containsKey(Param.INPUT_NOISE_VAR) ? "both given" : "neither given");
+    }
+    // Learning-rate matrices.
+    if (lrMatrix.type() != LrMatrix.Type.SCALAR && (kind == Kind.HIGH_DIM || kind == Kind.DNM
+        || kind == Kind.NGD)) {
+      throw error("lr_matrix", top.keyLines().get("lr_matrix"), "kind " + kind.yamlName()
+          + (kind == Kind.HIGH_DIM ? " has a scalar learning rate"
+              : " sets its own preconditioner") + "; lr_matrix must be scalar",
+          lrMatrix.text());
+    }
+    if (params.containsKey(Param.SCALING_K) && lrMatrix.type() != LrMatrix.Type.SCALAR) {
+      throw error("params.scaling_k", pm.keyLines().get("scaling_k"), "the λ–S scaling ratio"
+          + " is defined for a scalar learning rate; lr_matrix must be scalar", lrMatrix.text());
+    }
+    // high_dim: isotropic A, N = αD from alpha.
+    if (kind == Kind.HIGH_DIM) {
+      if (!params.containsKey(Param.ALPHA)) {
+        throw error("params.alpha", pm.line(), "kind high_dim needs alpha = N/D (the data set"
+            + " size is n = round(alpha * dim))", params.containsKey(Param.N) ? "n given" : null);
+      }
+      ParamAxis spectrum = params.get(Param.SPECTRUM);
+      for (int k = 0; spectrum != null && k < spectrum.size(); k++) {
+        double[] v = spectrum.vector(k);
+        for (double x : v) {
+          if (x != v[0]) {
+            throw error("params.spectrum", spectrum.line(k), "kind high_dim needs an isotropic"
+                + " feature covariance A = a·I (all eigenvalues equal)",
+                java.util.Arrays.toString(v));
+          }
+        }
+      }
+      ParamAxis rot = params.get(Param.ROTATION);
+      for (int k = 0; k < rot.size(); k++) {
+        if (rot.scalar(k) != 0) {
+          throw error("params.rotation", rot.line(k), "kind high_dim has an isotropic A, which"
+              + " a rotation does not change: it must be 0", fmt(rot.scalar(k)));
+        }
+      }
+    }
+    // Data set size: dataset mode (and high_dim, whose theory is about a finite data set).
     boolean dataset = sim.mode() == Mode.DATASET;
     for (Param p : new Param[] {Param.N, Param.ALPHA}) {
       ParamAxis a = params.get(p);
-      if (a != null && !dataset) {
-        throw error("params." + p.yamlName(), a.line(0), "the data set size applies only to"
-            + " simulate.mode: dataset (streaming and theory are the N -> infinity limit)",
-            fmt(a.scalar(0)));
+      boolean allowed = dataset || (kind == Kind.HIGH_DIM && p == Param.ALPHA);
+      if (a != null && !allowed) {
+        throw error("params." + p.yamlName(), a.line(0), kind == Kind.HIGH_DIM
+            ? "kind high_dim takes alpha, not n (n = round(alpha * dim))"
+            : "the data set size applies only to simulate.mode: dataset (streaming and theory"
+                + " are the N -> infinity limit)", fmt(a.scalar(0)));
       }
     }
     if (dataset && !params.containsKey(Param.N) && !params.containsKey(Param.ALPHA)) {
@@ -472,6 +618,76 @@ final class SweepSpecParser {
           "simulate.mode: dataset needs the data set size: give n, or alpha (n = alpha * dim)",
           null);
     }
+    // What the simulator runs in this build.
+    if (sim.enabled()) {
+      YamlNode mode = ((YMap) top.entries().get("simulate")).entries().get("mode");
+      if (kind != Kind.LABEL_NOISE) {
+        throw error("simulate.mode", mode.line(), "this build simulates kind label_noise only;"
+            + " use mode: none for the theory of kind " + kind.yamlName(),
+            sim.mode().yamlName());
+      }
+      if (lrMatrix.type() != LrMatrix.Type.SCALAR) {
+        throw error("simulate.mode", mode.line(), "this build simulates a scalar learning rate"
+            + " only; use mode: none with lr_matrix " + lrMatrix.text(), sim.mode().yamlName());
+      }
+      ParamAxis rot = params.get(Param.ROTATION);
+      for (int k = 0; k < rot.size(); k++) {
+        if (rot.scalar(k) != 0) {
+          throw error("params.rotation", rot.line(k), "this build simulates a diagonal A only;"
+              + " rotation must be 0 unless simulate.mode is none", fmt(rot.scalar(k)));
+        }
+      }
+    }
+  }
+
+  /**
+   * Vectors that must have D entries: the teacher (or one number), the input-noise spectrum,
+   * the diagonal learning-rate matrix; and D ≤ {@link #MAX_MATRICES_DIM} with matrices: true.
+   * Every combination of their values with every D is checked (the lists are short).
+   */
+  private void checkShapes(Map<Param, ParamAxis> params, LrMatrix lrMatrix, boolean matrices,
+      YMap top) {
+    List<Integer> dims = new ArrayList<>();
+    ParamAxis spectrum = params.get(Param.SPECTRUM);
+    ParamAxis dimAxis = params.get(Param.DIM);
+    int maxDim = 0;
+    for (int k = 0; k < (spectrum != null ? spectrum.size() : dimAxis.size()); k++) {
+      int d = spectrum != null ? spectrum.vector(k).length : (int) dimAxis.scalar(k);
+      dims.add(d);
+      maxDim = Math.max(maxDim, d);
+    }
+    String dimText = spectrum != null ? "the spectrum's length" : "dim";
+    for (Param p : new Param[] {Param.TEACHER, Param.INPUT_NOISE_SPECTRUM}) {
+      ParamAxis a = params.get(p);
+      for (int k = 0; a != null && k < a.size(); k++) {
+        int len = a.vector(k).length;
+        boolean broadcast = p == Param.TEACHER && len == 1;
+        for (int d : dims) {
+          if (!broadcast && len != d) {
+            throw error("params." + p.yamlName(), a.line(k), "must have D entries, D = "
+                + dimText + " = " + d + (p == Param.TEACHER ? " (or be one number)" : ""),
+                len + " entries");
+          }
+        }
+      }
+    }
+    if (lrMatrix.type() == LrMatrix.Type.DIAGONAL) {
+      for (int d : dims) {
+        if (lrMatrix.diagonal().length != d) {
+          throw error("lr_matrix", top.keyLines().get("lr_matrix"), "a diagonal learning-rate"
+              + " matrix must have D entries, D = " + dimText + " = " + d,
+              lrMatrix.diagonal().length + " entries");
+        }
+      }
+    }
+    if (matrices && maxDim > MAX_MATRICES_DIM) {
+      throw error("matrices", top.keyLines().get("matrices"), "writes D² values per matrix and"
+          + " cell; it is allowed up to D = " + MAX_MATRICES_DIM, "D = " + maxDim);
+    }
+  }
+
+  private static String describe(ParamAxis a, int k) {
+    return a.scalars() != null ? fmt(a.scalar(k)) : java.util.Arrays.toString(a.vector(k));
   }
 
   /**

@@ -99,7 +99,8 @@ class SweepPlanTest {
         simulate: {mode: streaming, steps: 1000, burn_in: 100, replicates: 2}
         """).cell(0);
     assertThat(c.cellId()).isEqualTo(CellIds.of(c.kind(), 0.5, 4, 0.0, 0.0, 1.0,
-        new double[] {1.0, 0.5}, 0, Double.NaN, c.simulate()));
+        new double[] {1.0, 0.5}, 0, Double.NaN, c.simulate(), Cell.DEFAULT_TEACHER, Double.NaN,
+        null, org.sgdnoise.core.spec.LrMatrix.SCALAR, 0, Double.NaN));
     assertThat(c.cellId()).isEqualTo(PINNED_ID);
   }
 

@@ -15,10 +15,7 @@ class LabelNoiseSimulatorTest {
 
   static Cell cell(double[] spectrum, double lr, int batch, double mu, int n, Simulate sim,
       long seed) {
-    String id = CellIds.of(Kind.LABEL_NOISE, lr, batch, mu, 0, 1.0, spectrum, n, Double.NaN,
-        sim);
-    return new Cell(0, id, Kind.LABEL_NOISE, lr, batch, mu, 0, 1.0, spectrum, n, Double.NaN,
-        sim, seed);
+    return Cell.labelNoise(0, lr, batch, mu, 1.0, spectrum, n, sim, seed);
   }
 
   @Test

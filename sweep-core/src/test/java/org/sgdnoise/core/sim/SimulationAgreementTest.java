@@ -191,10 +191,8 @@ class SimulationAgreementTest {
   private static Cell cell(Case c, double lr, Mode mode, Sampling sampling, long steps) {
     Simulate sim = new Simulate(mode, sampling, steps, BURN_IN, REPLICATES);
     int n = mode == Mode.DATASET ? DATASET_N : 0;
-    String id = CellIds.of(Kind.LABEL_NOISE, lr, c.batch(), c.mu(), 0, c.sigma2(),
-        c.spectrum(), n, Double.NaN, sim);
-    return new Cell(0, id, Kind.LABEL_NOISE, lr, c.batch(), c.mu(), 0, c.sigma2(), c.spectrum(),
-        n, Double.NaN, sim, 20261127L);
+    return Cell.labelNoise(0, lr, c.batch(), c.mu(), c.sigma2(), c.spectrum(), n, sim,
+        20261127L);
   }
 
   /** |sim − theory| within {@link #Z_MAX} of √(se² + targetSd²). */
