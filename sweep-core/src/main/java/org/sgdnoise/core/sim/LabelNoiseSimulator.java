@@ -70,6 +70,49 @@ public final class LabelNoiseSimulator {
     }
   }
 
+  /**
+   * The data set of replicate {@code r} in dataset mode, in the simulator's shifted
+   * coordinates (w − u, so the teacher is 0): rows xₖ ~ N(0, diag(spectrum)) and labels
+   * yₖ = εₖ ~ N(0, σ²), drawn from their own stream (the replicate seed mixed with a constant),
+   * so the exact finite-data theory can rebuild exactly the rows the chain saw.
+   */
+  public static Dataset dataset(Cell cell, int r) {
+    final int dim = cell.dim();
+    final int n = cell.n();
+    if (!(n > 0)) {
+      throw new IllegalArgumentException("Cannot make a data set: the cell has no data set size: "
+          + n);
+    }
+    final double sigma = Math.sqrt(cell.labelNoiseVar());
+    final double[] a = cell.spectrum();
+    final double[] sqrtA = new double[dim];
+    for (int i = 0; i < dim; i++) {
+      sqrtA[i] = Math.sqrt(a[i]);
+    }
+    final double[] xs = new double[Math.multiplyExact(n, dim)];
+    final double[] ys = new double[n];
+    UniformRandomProvider drng = RandomSource.XO_SHI_RO_256_PP.create(
+        Seeds.expand(Seeds.mix(cell.replicateSeed(r) ^ DATA_STREAM), 4));
+    ZigguratSampler.NormalizedGaussian dg = ZigguratSampler.NormalizedGaussian.of(drng);
+    for (int k = 0; k < n; k++) {
+      for (int i = 0; i < dim; i++) {
+        xs[k * dim + i] = sqrtA[i] * dg.sample();
+      }
+      ys[k] = sigma * dg.sample();
+    }
+    return new Dataset(xs, ys, n, dim);
+  }
+
+  /**
+   * A data set: {@code rows} rows of {@code dim} features, row-major, and one label per row.
+   *
+   * @param xs the features, row-major. Owned by the caller.
+   * @param ys the labels. Owned by the caller.
+   * @param rows N
+   * @param dim D
+   */
+  public record Dataset(double[] xs, double[] ys, int rows, int dim) {}
+
   /** Runs replicate {@code r} of {@code cell}. */
   public static ReplicateResult run(Cell cell, int r) {
     final long t0 = System.nanoTime();
@@ -95,25 +138,15 @@ public final class LabelNoiseSimulator {
     // Dataset mode: rows of X (row-major) and labels, from their own stream.
     final boolean dataset = sim.mode() == Simulate.Mode.DATASET;
     final int n = cell.n();
-    final double[] xs = dataset ? new double[Math.multiplyExact(n, dim)] : null;
-    final double[] ys = dataset ? new double[n] : null;
+    final Dataset data = dataset ? dataset(cell, r) : null;
+    final double[] xs = dataset ? data.xs() : null;
+    final double[] ys = dataset ? data.ys() : null;
     final boolean withoutReplacement =
         dataset && sim.sampling() == Simulate.Sampling.WITHOUT_REPLACEMENT;
     final int[] perm = withoutReplacement ? new int[n] : null;
-    if (dataset) {
-      UniformRandomProvider drng =
-          RandomSource.XO_SHI_RO_256_PP.create(Seeds.expand(Seeds.mix(seed ^ DATA_STREAM), 4));
-      ZigguratSampler.NormalizedGaussian dg = ZigguratSampler.NormalizedGaussian.of(drng);
+    if (perm != null) {
       for (int k = 0; k < n; k++) {
-        for (int i = 0; i < dim; i++) {
-          xs[k * dim + i] = sqrtA[i] * dg.sample();
-        }
-        ys[k] = sigma * dg.sample();
-      }
-      if (perm != null) {
-        for (int k = 0; k < n; k++) {
-          perm[k] = k;
-        }
+        perm[k] = k;
       }
     }
 
