@@ -333,6 +333,9 @@ public final class L2Theory {
    * Stable iff k &gt; 0 and D_γ &gt; 0 (eq. 161).
    */
   public static Corollary4 corollary4(double a, double gamma, double u, double lr, int batch) {
+    checkSpectrum(new double[] {a}, new double[] {gamma});
+    checkFinite("u", new double[] {u});
+    checkStep(lr, batch, 0);
     final double k = a + gamma;
     final double dg = 2 * k - lr * (k * k + 2 * a * a / batch);
     if (!(k > 0 && dg > 0)) {
@@ -350,6 +353,8 @@ public final class L2Theory {
    * aλ &lt; √(S/2) (eq. 164).
    */
   public static GammaInterval stableGammaInterval1d(double a, double lr, int batch) {
+    checkSpectrum(new double[] {a}, new double[] {0});
+    checkStep(lr, batch, 0);
     final double disc = 1 - 2 * a * a * lr * lr / batch;
     if (!(disc > 0)) {
       return GammaInterval.EMPTY;

@@ -568,6 +568,10 @@ class L2TheoryTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batch");
     assertThatThrownBy(() -> L2Theory.gammaStar(new double[] {1, 1}, u, -1, 4, 0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("learning rate");
+    assertThatThrownBy(() -> L2Theory.stableGammaInterval1d(1, 0, 4))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("learning rate");
+    assertThatThrownBy(() -> L2Theory.corollary4(-1, 0.1, 1, 0.1, 4))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("eigenvalue of A");
     DMatrixRMaj a = new DMatrixRMaj(new double[][] {{1, 0.3}, {0.3, 0.5}});
     assertThatThrownBy(() -> L2Theory.solve(a, diag(0.1, 0.2), u, 0.1, 4, 0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("do not commute");
