@@ -25,15 +25,15 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  * </pre>
  *
  * which covers the three cases: Γ ≠ 0; Γ = 0, L₀* &gt; 0, where it is [2L₀* / (S(1−μ))]·P_rΛ[2I −
- * ΛH₀/(1+μ)]⁻¹ (scalar λ, μ = 0: (2λL₀* / S)(2I − λH₀)⁻¹); and Γ = 0, L₀* = 0, where P_rΣ = 0. It is
- * stationary iff K ⪰ 0 (w* is a minimum) and every eigenvalue of ΛK is below 2(1+μ); to this
+ * ΛH₀/(1+μ)]⁻¹ (scalar λ, μ = 0: (2λL₀* / S)(2I − λH₀)⁻¹); and Γ = 0, L₀* = 0, where P_rΣ = 0.
+ * It is stationary iff K ⪰ 0 (w* is a minimum) and every eigenvalue of ΛK is below 2(1+μ); to this
  * order the threshold does not depend on S or D. With c_Γ &lt; 0, Σ ⪰ 0 also needs 2L₀*H₀ +
  * c_ΓΓw*w*ᵀΓ ⪰ 0 on the range (not checked: the returned Σ is then indefinite, a sign that the
  * leading-order expansion does not apply).
  *
  * <p><b>Global-minimum edge.</b> At L₀* = 0, Γ = 0 the state Σ = 0 is the only stationary state
- * (stable) iff (λ/S)Tr[H₀G_μ⁻¹] &lt; 1 with G_μ = 2(1−μ)I − λ((1−μ)/(1+μ) − 1/S)H₀ and G_μ ≻ 0 — the
- * Section 6.2 condition in its printed form ({@link HighDimTheory.Variant#PAPER}), which is the
+ * (stable) iff (λ/S)Tr[H₀G_μ⁻¹] &lt; 1 with G_μ = 2(1−μ)I − λ((1−μ)/(1+μ) − 1/S)H₀ and G_μ ≻ 0
+ * — the Section 6.2 condition in its printed form ({@link HighDimTheory.Variant#PAPER}), which is the
  * same noise; beyond it the second moment of the loss grows geometrically.
  *
  * <p><b>Prediction fields.</b> {@code trASigma} = Tr[H₀Σ]; {@code traceSigma} = Tr P_{r′}Σ; {@code

@@ -401,7 +401,8 @@ class HighDimTheoryTest {
    * drawn exactly through the bidiagonal Laguerre model (Dumitriu–Edelman 2002, β = 1): with p =
    * min(N, D) and m = max(N, D), the non-zero eigenvalues of XᵀX are those of BBᵀ for the p×p
    * lower-bidiagonal B with B_ii ~ χ_{m−i+1} and B_{i+1,i} ~ χ_{p−i}, the eigenvalues of the
-   * tridiagonal BBᵀ (checked against a dense Wishart in {@link #bidiagonalModelHasTheWishartMoments}).
+   * tridiagonal BBᵀ (checked against the Wishart moments in {@code
+   * bidiagonalModelHasTheWishartMoments}).
    */
   @ParameterizedTest(name = "alpha={0} S={1} mu={2}")
   @MethodSource("wishartCases")
