@@ -33,8 +33,8 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  *
  * <p><b>Global-minimum edge.</b> At L₀* = 0, Γ = 0 the state Σ = 0 is the only stationary state
  * (stable) iff (λ/S)Tr[H₀G_μ⁻¹] &lt; 1 with G_μ = 2(1−μ)I − λ((1−μ)/(1+μ) − 1/S)H₀ and G_μ ≻ 0
- * — the Section 6.2 condition in its printed form ({@link HighDimTheory.Variant#PAPER}), which is the
- * same noise; beyond it the second moment of the loss grows geometrically.
+ * — the Section 6.2 condition in its printed form ({@link HighDimTheory.Variant#PAPER}), which
+ * is the same noise; beyond it the second moment of the loss grows geometrically.
  *
  * <p><b>Prediction fields.</b> {@code trASigma} = Tr[H₀Σ]; {@code traceSigma} = Tr P_{r′}Σ; {@code
  * lTrain} = L_Γ(w*) + ½Tr[KΣ] = L₀* + ½w*ᵀΓw* + ½Tr[KΣ] (the regularised objective to second
