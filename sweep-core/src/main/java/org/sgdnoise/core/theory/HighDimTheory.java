@@ -11,10 +11,11 @@ package org.sgdnoise.core.theory;
  * with mean residual E‖ρ‖²/N = σ²(1 − 1/α) for α &gt; 1 and 0 for α ≤ 1. Write s² = max{0,
  * σ²(1 − 1/α)}.
  *
- * <p><b>Noise (Proposition 4).</b> C = (1/S)(Tr[ÂΣ]·Â ∓ ÂΣÂ) + (s²/S)Â. The paper's Theorem 5 gives
- * the − sign ({@link Variant#PAPER}); the Gaussian fourth moment (Lemma 1) gives + ({@link
- * Variant#GAUSSIAN}), which the sheet recommends: it matches the exact finite-data chain's
- * stability edge within ~1 % where the printed form is 2–4 % high. The two differ at O(1/D).
+ * <p><b>Noise (Proposition 4).</b> C = (1/S)(Tr[ÂΣ]·Â ± ÂΣÂ) + (s²/S)Â. Upper signs here and
+ * below: the Gaussian fourth moment (Lemma 1, {@link Variant#GAUSSIAN}), which the sheet
+ * recommends; lower signs: the paper's Theorem 5 ({@link Variant#PAPER}). The Gaussian form
+ * matches the exact finite-data chain's stability edge within ~1 % where the printed form is
+ * 2–4 % high. The two differ at O(1/D).
  *
  * <p><b>Theorem 6 with momentum.</b> Theorem 1 with this noise is diagonal in Â's eigenbasis:
  *
@@ -93,8 +94,9 @@ public final class HighDimTheory {
   private HighDimTheory() {}
 
   /**
-   * Theorem 6 on a given spectrum of Â (exact for that data set's Â, in expectation over the
-   * label noise and the minibatches), without the population scale: {@code lTest} is NaN.
+   * Theorem 6 on a given spectrum of Â: no large-D approximation, the data set's own Â (the
+   * noise model is still Proposition 4's, and s² the label-noise mean of the residual given X),
+   * without the population scale: {@code lTest} is NaN.
    *
    * @param aHat eigenvalues of the empirical covariance Â, each ≥ 0 (zeros allowed). Not modified.
    * @param alpha α = N/D with D = {@code aHat.length}
