@@ -95,7 +95,7 @@ public final class GeneralSolver {
   /** Relative asymmetry of H, Λ, N or C₀ that is rejected. */
   private static final double SYMMETRY_TOL = 1e-10;
   /** |dᵢ| at most this times max|d| counts as a flat direction of Λ^½HΛ^½. */
-  private static final double FLAT_TOL = 1e-10;
+  static final double FLAT_TOL = 1e-10;
   /** Noise along flat directions above this (relative) means a random walk, i.e. divergence. */
   private static final double FLAT_NOISE_TOL = 1e-9;
   /** N counts as r·H (and C₀ as r'·N) when they agree to this, relative to the max entry. */
@@ -1318,7 +1318,7 @@ public final class GeneralSolver {
     }
   }
 
-  private static void requireSymmetric(String name, DMatrixRMaj m) {
+  static void requireSymmetric(String name, DMatrixRMaj m) {
     if (m.numRows != m.numCols || m.numRows < 1) {
       throw new IllegalArgumentException("Cannot use " + name + ": not a non-empty square matrix: "
           + m.numRows + "x" + m.numCols);
