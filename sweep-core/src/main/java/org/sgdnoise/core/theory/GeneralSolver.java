@@ -3,9 +3,10 @@ package org.sgdnoise.core.theory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.DoubleUnaryOperator;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
-import org.ejml.dense.row.CommonOps_MT_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
 import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
@@ -114,8 +115,6 @@ public final class GeneralSolver {
   private static final double KRYLOV_BYTES = 3.2e8;
   /** Largest Krylov dimension per cycle. */
   private static final int MAX_KRYLOV = 60;
-  /** Matrix products of at least this dimension use EJML's multithreaded kernels. */
-  private static final int MT_MIN_DIM = 96;
   /** A GMRES restart cycle that does not shrink the residual by this factor ends the solve. */
   private static final double STAGNATION = 0.99;
   /** Relative bracket width at which criticalScale stops on the exact paths. */
@@ -282,9 +281,7 @@ public final class GeneralSolver {
 
     @Override
     public void applyLinear(DMatrixRMaj sigma, DMatrixRMaj out) {
-      final DMatrixRMaj tmp = new DMatrixRMaj(n.numRows, n.numRows);
-      mult(sigma, n, tmp);
-      mult(n, tmp, out);
+      sandwich(n, sigma, out);
       final double trace = dot(n.data, sigma.data);
       final double inv = 1.0 / batch;
       final double[] o = out.data;
@@ -336,15 +333,17 @@ public final class GeneralSolver {
     }
   }
 
-  /** The empirical model; {@code x} N×D, Â = XᵀX/N. */
-  private record Empirical(DMatrixRMaj x, DMatrixRMaj ahat, double factor, DMatrixRMaj c0)
-      implements NoiseModel {
+  /** The empirical model; {@code x} N×D, its transpose, Â = XᵀX/N. */
+  private record Empirical(DMatrixRMaj x, double[] xt, DMatrixRMaj ahat, double factor,
+      DMatrixRMaj c0) implements NoiseModel {
     static Empirical of(DMatrixRMaj x, double factor, DMatrixRMaj c0) {
-      final DMatrixRMaj ahat = new DMatrixRMaj(x.numCols, x.numCols);
-      multTransA(x, x, ahat);
-      CommonOps_DDRM.scale(1.0 / x.numRows, ahat);
-      symmetrize(ahat);
-      return new Empirical(x, ahat, factor, c0);
+      final int rows = x.numRows;
+      final int dim = x.numCols;
+      final double[] xt = Products.transpose(x.data, rows, dim);
+      final DMatrixRMaj ahat = new DMatrixRMaj(dim, dim);
+      Products.abt(xt, xt, ahat.data, dim, dim, rows, true);
+      CommonOps_DDRM.scale(1.0 / rows, ahat);
+      return new Empirical(x, xt, ahat, factor, c0);
     }
 
     @Override
@@ -357,40 +356,39 @@ public final class GeneralSolver {
       final int rows = x.numRows;
       final int dim = x.numCols;
       // Step 1: qᵢ = xᵢᵀΣxᵢ from XΣ (N·D²).
-      final DMatrixRMaj xs = new DMatrixRMaj(rows, dim);
-      mult(x, sigma, xs);
+      final double[] xs = new double[rows * dim];
+      Products.abt(x.data, sigma.data, xs, rows, dim, dim, false);
+      final double[] q = new double[rows];
       for (int i = 0; i < rows; i++) {
-        double q = 0;
+        double v = 0;
         for (int j = 0; j < dim; j++) {
-          q += xs.data[i * dim + j] * x.data[i * dim + j];
+          v += xs[i * dim + j] * x.data[i * dim + j];
         }
-        // Step 2: rows of X scaled by qᵢ/N, then (1/N) Σ qᵢ xᵢxᵢᵀ = Xᵀ diag(q/N) X.
-        for (int j = 0; j < dim; j++) {
-          xs.data[i * dim + j] = x.data[i * dim + j] * q / rows;
+        q[i] = v / rows;
+      }
+      // Step 2: (1/N) Σ qᵢ xᵢxᵢᵀ = Xᵀ diag(q/N) X from the columns of X.
+      final double[] xtq = xt.clone();
+      for (int j = 0; j < dim; j++) {
+        for (int i = 0; i < rows; i++) {
+          xtq[j * rows + i] *= q[i];
         }
       }
-      multTransA(x, xs, out);
+      Products.abt(xtq, xt, out.data, dim, dim, rows, true);
       // Step 3: − ÂΣÂ, through the data when N < D (O(N·D²) rather than O(D³)).
-      final DMatrixRMaj asa = new DMatrixRMaj(dim, dim);
+      final DMatrixRMaj asa;
       if (rows < dim) {
-        final DMatrixRMaj xsig = new DMatrixRMaj(rows, dim);
-        mult(x, sigma, xsig);
         final DMatrixRMaj g = new DMatrixRMaj(rows, rows);
-        multTransB(xsig, x, g);
-        final DMatrixRMaj gx = new DMatrixRMaj(rows, dim);
-        mult(g, x, gx);
-        multTransA(x, gx, asa);
+        Products.abt(xs, x.data, g.data, rows, rows, dim, true);
+        asa = congruence(x, g);
         CommonOps_DDRM.scale(1.0 / ((double) rows * rows), asa);
       } else {
-        final DMatrixRMaj tmp = new DMatrixRMaj(dim, dim);
-        mult(sigma, ahat, tmp);
-        mult(ahat, tmp, asa);
+        asa = new DMatrixRMaj(dim, dim);
+        sandwich(ahat, sigma, asa);
       }
       final double[] o = out.data;
       for (int i = 0; i < o.length; i++) {
         o[i] = factor * (o[i] - asa.data[i]);
       }
-      symmetrize(out);
     }
 
     @Override
@@ -417,11 +415,7 @@ public final class GeneralSolver {
     @Override
     public void applyLinear(DMatrixRMaj x, DMatrixRMaj out) {
       final int n = v.numRows;
-      final DMatrixRMaj tmp = new DMatrixRMaj(n, n);
-      final DMatrixRMaj s = new DMatrixRMaj(n, n);
-      multTransB(x, v, tmp);
-      mult(v, tmp, s);
-      symmetrize(s);
+      final DMatrixRMaj s = expand(v, x);
       final DMatrixRMaj ns = new DMatrixRMaj(n, n);
       base.applyLinear(s, ns);
       final DMatrixRMaj c = congruence(v, ns);
@@ -473,12 +467,8 @@ public final class GeneralSolver {
     }
     // Back to the original basis: Σ = V X Vᵀ, then C(Σ) and the residual of eq. 3 there.
     final DMatrixRMaj sigma = expand(r.v, out.x);
-    final DMatrixRMaj c = new DMatrixRMaj(sigma.numRows, sigma.numRows);
-    noise.applyLinear(sigma, c);
-    CommonOps_DDRM.addEquals(c, noise.constant());
-    symmetrize(c);
-    final double res = residual(h, lambda, r.diagonalLambda, momentum, sigma, c);
-    return new Solution(sigma, c, false, res, out.applies, out.rho);
+    final Check check = check(h, lambda, r.diagonalLambda, momentum, sigma, noise);
+    return new Solution(sigma, check.noise, false, check.residual, out.applies, out.rho);
   }
 
   /**
@@ -1257,49 +1247,119 @@ public final class GeneralSolver {
 
   // ------------------------------------------------------------------------------ residual
 
-  /** ‖lhs − ΛCΛ‖_F / ‖ΛCΛ‖_F of eq. 3 in the original basis. */
-  static double residual(DMatrixRMaj h, DMatrixRMaj lambda, boolean diagonalLambda,
-      double momentum, DMatrixRMaj sigma, DMatrixRMaj c) {
+  /** C(Σ) and the relative residual of eq. 3, both in the original basis. */
+  private record Check(DMatrixRMaj noise, double residual) {}
+
+  /**
+   * C(Σ) and ‖lhs − ΛC(Σ)Λ‖_F / ‖ΛC(Σ)Λ‖_F of eq. 3, from Σ in the original basis with P = ΛH:
+   * lhs = (1−μ)(T + Tᵀ) − c₁ TPᵀ + c₂(PT + (PT)ᵀ), T = PΣ. For a diagonal Λ the products are
+   * Y = HΣ, Z = YH = HΣH and H(ΛY): T = ΛY, TPᵀ = ΛZΛ, PT = ΛH(ΛY); and when moreover the
+   * noise is Gaussian with H − N = Δ diagonal (label and input noise: Δ = 0; L2 with a diagonal
+   * Γ), NΣN = Z − ΔYᵀ − YΔ + ΔΣΔ needs no further product.
+   */
+  static Check check(DMatrixRMaj h, DMatrixRMaj lambda, boolean diagonalLambda, double momentum,
+      DMatrixRMaj sigma, NoiseModel noise) {
     final int n = h.numRows;
     final double c1 = (1 + momentum * momentum) / (1 - momentum * momentum);
     final double c2 = momentum / (1 - momentum * momentum);
-    // P = ΛH, T = PΣ, PΣPᵀ, P²Σ.
-    final DMatrixRMaj p = new DMatrixRMaj(n, n);
+    final double[] t = new double[n * n];
+    final double[] tpt = new double[n * n];
+    final double[] pt = new double[n * n];
+    final DMatrixRMaj c = new DMatrixRMaj(n, n);
     final DMatrixRMaj rhs = new DMatrixRMaj(n, n);
+    boolean noiseDone = false;
+    if (diagonalLambda) {
+      final double[] l = new double[n];
+      for (int i = 0; i < n; i++) {
+        l[i] = lambda.data[i * n + i];
+      }
+      final double[] y = new double[n * n];
+      Products.abt(h.data, sigma.data, y, n, n, n, false);
+      final double[] z = new double[n * n];
+      Products.abt(y, h.data, z, n, n, n, true);
+      final double[] ly = new double[n * n];
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
+          ly[i * n + j] = l[i] * y[i * n + j];
+          t[i * n + j] = ly[i * n + j];
+          tpt[i * n + j] = l[i] * z[i * n + j] * l[j];
+        }
+      }
+      final double[] hly = new double[n * n];
+      Products.abt(h.data, Products.transpose(ly, n, n), hly, n, n, n, false);
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
+          pt[i * n + j] = l[i] * hly[i * n + j];
+        }
+      }
+      final double[] delta = gaussianOffset(h, noise);
+      if (delta != null) {
+        final Gaussian g = (Gaussian) noise;
+        final double trace = dot(g.n.data, sigma.data);
+        for (int i = 0; i < n; i++) {
+          for (int j = 0; j < n; j++) {
+            final double nsn = z[i * n + j] - delta[i] * y[j * n + i] - y[i * n + j] * delta[j]
+                + delta[i] * sigma.data[i * n + j] * delta[j];
+            c.data[i * n + j] = (nsn + trace * g.n.data[i * n + j]) / g.batch;
+          }
+        }
+        noiseDone = true;
+      }
+    } else {
+      final DMatrixRMaj p = new DMatrixRMaj(n, n);
+      mult(lambda, h, p);
+      Products.abt(p.data, sigma.data, t, n, n, n, false);
+      Products.abt(t, p.data, tpt, n, n, n, true);
+      Products.abt(p.data, Products.transpose(t, n, n), pt, n, n, n, false);
+    }
+    if (!noiseDone) {
+      noise.applyLinear(sigma, c);
+    }
+    CommonOps_DDRM.addEquals(c, noise.constant());
+    symmetrize(c);
     if (diagonalLambda) {
       for (int i = 0; i < n; i++) {
-        final double li = lambda.data[i * n + i];
         for (int j = 0; j < n; j++) {
-          p.data[i * n + j] = li * h.data[i * n + j];
-          rhs.data[i * n + j] = li * c.data[i * n + j] * lambda.data[j * n + j];
+          rhs.data[i * n + j] = lambda.data[i * n + i] * c.data[i * n + j]
+              * lambda.data[j * n + j];
         }
       }
     } else {
-      mult(lambda, h, p);
-      final DMatrixRMaj tmp = new DMatrixRMaj(n, n);
-      mult(c, lambda, tmp);
-      mult(lambda, tmp, rhs);
+      sandwich(lambda, c, rhs);
     }
-    final DMatrixRMaj t = new DMatrixRMaj(n, n);
-    mult(p, sigma, t);
-    final DMatrixRMaj tpt = new DMatrixRMaj(n, n);
-    multTransB(t, p, tpt);
-    final DMatrixRMaj pt = new DMatrixRMaj(n, n);
-    mult(p, t, pt);
     double num = 0;
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < n; j++) {
-        final double lhs = (1 - momentum) * (t.data[i * n + j] + t.data[j * n + i])
-            - c1 * tpt.data[i * n + j] + c2 * (pt.data[i * n + j] + pt.data[j * n + i]);
+        final double lhs = (1 - momentum) * (t[i * n + j] + t[j * n + i])
+            - c1 * tpt[i * n + j] + c2 * (pt[i * n + j] + pt[j * n + i]);
         final double diff = lhs - rhs.data[i * n + j];
         num += diff * diff;
       }
     }
     final double den = frobenius(rhs.data);
-    if (den == 0) {
-      return num == 0 ? 0 : Double.POSITIVE_INFINITY;
+    final double residual = den == 0 ? (num == 0 ? 0 : Double.POSITIVE_INFINITY)
+        : Math.sqrt(num) / den;
+    return new Check(c, residual);
+  }
+
+  /** Δ = diag(H − N) when the noise is Gaussian and H − N is diagonal, else null. */
+  private static double[] gaussianOffset(DMatrixRMaj h, NoiseModel noise) {
+    if (!(noise instanceof Gaussian g)) {
+      return null;
     }
-    return Math.sqrt(num) / den;
+    final int n = h.numRows;
+    final double[] delta = new double[n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        final double diff = h.data[i * n + j] - g.n.data[i * n + j];
+        if (i == j) {
+          delta[i] = diff;
+        } else if (diff != 0) {
+          return null;
+        }
+      }
+    }
+    return delta;
   }
 
   // ------------------------------------------------------------------------------ helpers
@@ -1385,34 +1445,43 @@ public final class GeneralSolver {
     return chol.decompose(shifted);
   }
 
-  /** Vᵀ M V, symmetrised. */
+  /** Vᵀ M V for symmetric M and any V (rows of V = size of M), exactly symmetric. */
   static DMatrixRMaj congruence(DMatrixRMaj v, DMatrixRMaj m) {
-    final int n = v.numRows;
-    final DMatrixRMaj tmp = new DMatrixRMaj(n, v.numCols);
-    mult(m, v, tmp);
-    final DMatrixRMaj out = new DMatrixRMaj(v.numCols, v.numCols);
-    multTransA(v, tmp, out);
-    symmetrize(out);
+    final int rows = v.numRows;
+    final int cols = v.numCols;
+    final double[] vt = Products.transpose(v.data, rows, cols);
+    // W = VᵀM (M symmetric: W_ij = Σ V_li M_jl), then W V with only the upper half computed.
+    final double[] w = new double[cols * rows];
+    Products.abt(vt, m.data, w, cols, rows, rows, false);
+    final DMatrixRMaj out = new DMatrixRMaj(cols, cols);
+    Products.abt(w, vt, out.data, cols, cols, rows, true);
     return out;
   }
 
-  /** V X Vᵀ, symmetrised; a diagonal X costs one product. */
+  /** V X Vᵀ for symmetric X, exactly symmetric; a diagonal X costs half a product. */
   static DMatrixRMaj expand(DMatrixRMaj v, DMatrixRMaj x) {
     final int n = v.numRows;
-    final DMatrixRMaj out = new DMatrixRMaj(n, n);
-    final DMatrixRMaj vx = new DMatrixRMaj(n, n);
+    final double[] vx = new double[n * n];
     if (isDiagonal(x)) {
       for (int i = 0; i < n; i++) {
         for (int j = 0; j < n; j++) {
-          vx.data[i * n + j] = v.data[i * n + j] * x.data[j * n + j];
+          vx[i * n + j] = v.data[i * n + j] * x.data[j * n + j];
         }
       }
     } else {
-      mult(v, x, vx);
+      Products.abt(v.data, x.data, vx, n, n, n, false);
     }
-    multTransB(vx, v, out);
-    symmetrize(out);
+    final DMatrixRMaj out = new DMatrixRMaj(n, n);
+    Products.abt(vx, v.data, out.data, n, n, n, true);
     return out;
+  }
+
+  /** M X M for symmetric M and X, exactly symmetric (1.5 products). */
+  static void sandwich(DMatrixRMaj m, DMatrixRMaj x, DMatrixRMaj out) {
+    final int n = m.numRows;
+    final double[] mx = new double[n * n];
+    Products.abt(m.data, x.data, mx, n, n, n, false);
+    Products.abt(mx, m.data, out.data, n, n, n, true);
   }
 
   private static double[] identity(int n) {
@@ -1423,27 +1492,136 @@ public final class GeneralSolver {
     return out;
   }
 
+  /** c = a b. */
   static void mult(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
-    if (Math.max(a.numRows, b.numCols) >= MT_MIN_DIM) {
-      CommonOps_MT_DDRM.mult(a, b, c);
-    } else {
-      CommonOps_DDRM.mult(a, b, c);
-    }
+    c.reshape(a.numRows, b.numCols);
+    Products.abt(a.data, Products.transpose(b.data, b.numRows, b.numCols), c.data, a.numRows,
+        b.numCols, a.numCols, false);
   }
 
+  /** c = aᵀ b. */
   static void multTransA(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
-    if (Math.max(a.numCols, b.numCols) >= MT_MIN_DIM) {
-      CommonOps_MT_DDRM.multTransA(a, b, c);
-    } else {
-      CommonOps_DDRM.multTransA(a, b, c);
-    }
+    c.reshape(a.numCols, b.numCols);
+    Products.abt(Products.transpose(a.data, a.numRows, a.numCols),
+        Products.transpose(b.data, b.numRows, b.numCols), c.data, a.numCols, b.numCols,
+        a.numRows, false);
   }
 
+  /** c = a bᵀ. */
   static void multTransB(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
-    if (Math.max(a.numRows, b.numRows) >= MT_MIN_DIM) {
-      CommonOps_MT_DDRM.multTransB(a, b, c);
-    } else {
-      CommonOps_DDRM.multTransB(a, b, c);
+    c.reshape(a.numRows, b.numRows);
+    Products.abt(a.data, b.data, c.data, a.numRows, b.numRows, a.numCols, false);
+  }
+
+  /**
+   * Dense products in the one form c = a bᵀ (row-major; c_ij = Σ_l a_il b_jl), which streams
+   * rows of both operands. Blocked for cache (k in panels of {@value #KB}, j in {@value #JB}),
+   * 2×2 register tiles, rows split over the common fork-join pool when the work is large. For a
+   * product known to be symmetric only the upper half is computed and then mirrored, which halves
+   * the second factor of every sandwich. Several times faster than the row-major EJML kernels on
+   * the D = 1000 products of this solver.
+   */
+  private static final class Products {
+    static final int KB = 192;
+    static final int JB = 96;
+    static final int IB = 16;
+    /** Multiply-adds above which rows are split over threads. */
+    static final long PARALLEL_WORK = 1L << 21;
+
+    private Products() {}
+
+    static double[] transpose(double[] a, int rows, int cols) {
+      final double[] t = new double[rows * cols];
+      for (int i = 0; i < rows; i++) {
+        for (int j = 0; j < cols; j++) {
+          t[j * rows + i] = a[i * cols + j];
+        }
+      }
+      return t;
+    }
+
+    /** c (m×n) = a (m×k) · b (n×k)ᵀ; with {@code upper} only j ≥ i, mirrored (m = n). */
+    static void abt(double[] a, double[] b, double[] c, int m, int n, int k, boolean upper) {
+      java.util.Arrays.fill(c, 0, m * n, 0);
+      final int blocks = (m + IB - 1) / IB;
+      final IntConsumer rowBlock = ib -> {
+        final int i0 = ib * IB;
+        final int i1 = Math.min(m, i0 + IB);
+        for (int k0 = 0; k0 < k; k0 += KB) {
+          final int k1 = Math.min(k, k0 + KB);
+          for (int j0 = upper ? i0 : 0; j0 < n; j0 += JB) {
+            tile(a, b, c, n, k, i0, i1, j0, Math.min(n, j0 + JB), k0, k1);
+          }
+        }
+      };
+      if ((long) m * n * k >= PARALLEL_WORK && blocks > 1) {
+        IntStream.range(0, blocks).parallel().forEach(rowBlock);
+      } else {
+        for (int ib = 0; ib < blocks; ib++) {
+          rowBlock.accept(ib);
+        }
+      }
+      if (upper) {
+        for (int i = 0; i < m; i++) {
+          for (int j = 0; j < i; j++) {
+            c[i * n + j] = c[j * n + i];
+          }
+        }
+      }
+    }
+
+    private static void tile(double[] a, double[] b, double[] c, int n, int k, int i0, int i1,
+        int j0, int j1, int k0, int k1) {
+      int i = i0;
+      for (; i + 1 < i1; i += 2) {
+        final int a0 = i * k;
+        final int a1 = a0 + k;
+        int j = j0;
+        for (; j + 1 < j1; j += 2) {
+          final int b0 = j * k;
+          final int b1 = b0 + k;
+          double s00 = 0;
+          double s01 = 0;
+          double s10 = 0;
+          double s11 = 0;
+          for (int l = k0; l < k1; l++) {
+            final double x0 = a[a0 + l];
+            final double x1 = a[a1 + l];
+            final double y0 = b[b0 + l];
+            final double y1 = b[b1 + l];
+            s00 += x0 * y0;
+            s01 += x0 * y1;
+            s10 += x1 * y0;
+            s11 += x1 * y1;
+          }
+          c[i * n + j] += s00;
+          c[i * n + j + 1] += s01;
+          c[(i + 1) * n + j] += s10;
+          c[(i + 1) * n + j + 1] += s11;
+        }
+        for (; j < j1; j++) {
+          final int b0 = j * k;
+          double s0 = 0;
+          double s1 = 0;
+          for (int l = k0; l < k1; l++) {
+            s0 += a[a0 + l] * b[b0 + l];
+            s1 += a[a1 + l] * b[b0 + l];
+          }
+          c[i * n + j] += s0;
+          c[(i + 1) * n + j] += s1;
+        }
+      }
+      for (; i < i1; i++) {
+        final int a0 = i * k;
+        for (int j = j0; j < j1; j++) {
+          final int b0 = j * k;
+          double s = 0;
+          for (int l = k0; l < k1; l++) {
+            s += a[a0 + l] * b[b0 + l];
+          }
+          c[i * n + j] += s;
+        }
+      }
     }
   }
 

@@ -298,6 +298,41 @@ class GeneralSolverTest {
     }
   }
 
+  @ParameterizedTest(name = "D={0} S={1} mu={2} fraction={3}")
+  @MethodSource("randomCases")
+  void diagonalLearningRatesAndDiagonalRegularisersMatchKroneckerSolve(int dim, int batch,
+      double mu, double fraction, long seed) {
+    // Λ diagonal and H − N = Γ diagonal: C(Σ) and the residual come from HΣ and HΣH alone.
+    final SplittableRandom rng = new SplittableRandom(seed);
+    final DMatrixRMaj a = LabelNoiseTheoryTest.randomSpd(dim, rng);
+    final DMatrixRMaj h = a.copy();
+    final DMatrixRMaj lambda0 = new DMatrixRMaj(dim, dim);
+    for (int i = 0; i < dim; i++) {
+      h.add(i, i, 0.5 * rng.nextDouble() - 0.1);
+      lambda0.set(i, i, 0.2 + rng.nextDouble());
+    }
+    final double shift = Math.max(0, 0.05 - LabelNoiseTheoryTest.minEigenvalue(h));
+    for (int i = 0; i < dim; i++) {
+      h.add(i, i, shift);
+    }
+    final DMatrixRMaj c0 = LabelNoiseTheoryTest.randomSpd(dim, rng);
+    CommonOps_DDRM.scale(1.0 / batch, c0);
+    final NoiseModel noise = GeneralSolver.gaussian(a, batch, c0);
+    final double crit = GeneralSolver.criticalScale(h, lambda0, mu, noise);
+    final DMatrixRMaj lambda = scaled(lambda0, fraction * crit);
+    final DMatrixRMaj fluct = ExactMomentOracle.gaussianFluctuation(a, batch);
+    final DMatrixRMaj oracle = kroneckerSolve(h, lambda, mu, fluct, c0);
+    final DMatrixRMaj oracleNoise = applyMatrix(fluct, oracle);
+    CommonOps_DDRM.addEquals(oracleNoise, c0);
+    for (Method m : new Method[] {Method.DIRECT, Method.ITERATIVE}) {
+      final Solution s = GeneralSolver.solve(h, lambda, mu, noise, m);
+      assertThat(s.diverges()).as("%s", m).isFalse();
+      assertMatrixRel(s.sigma(), oracle, ORACLE_REL_TOL);
+      assertMatrixRel(s.noise(), oracleNoise, ORACLE_REL_TOL);
+      assertThat(s.relativeResidual()).as("%s", m).isLessThan(RESIDUAL_TOL);
+    }
+  }
+
   static Stream<Arguments> chainCases() {
     final SplittableRandom rng = new SplittableRandom(99L);
     final List<Arguments> out = new ArrayList<>();
