@@ -7,8 +7,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Where a sweep's outputs go: {@code <out>/<name>/cells}, {@code .../replicates} and {@code
- * .../_sweep.json}. {@code out} is anything the Hadoop FileSystem API understands: a local path,
+ * Where a sweep's outputs go: {@code <out>/<name>/cells}, {@code .../replicates}, {@code
+ * .../matrices} (when the sweep file asks) and {@code .../_sweep.json}. {@code out} is anything the Hadoop FileSystem API understands: a local path,
  * {@code file:}, {@code hdfs:}, {@code s3a:}. The name is a validated plain folder name, so the
  * sweep folder cannot escape the output root.
  */
@@ -25,6 +25,10 @@ public record OutputLayout(Path root, Path sweep) {
 
   public Path replicates() {
     return new Path(sweep, "replicates");
+  }
+
+  public Path matrices() {
+    return new Path(sweep, "matrices");
   }
 
   public Path manifest() {

@@ -19,12 +19,16 @@ import org.sgdnoise.core.result.Tables;
 final class SparkTables {
   /** Column of the combined per-cell row that holds the cell's replicate rows. */
   static final String REPLICATES_COLUMN = "_replicates";
+  /** Column of the combined per-cell row that holds the cell's matrix entries. */
+  static final String MATRICES_COLUMN = "_matrices";
 
   static final StructType CELLS = schema(Tables.CELLS);
   static final StructType REPLICATES = schema(Tables.REPLICATES);
-  /** One row per cell: the cells columns plus an array of replicate rows. */
-  static final StructType COMBINED = CELLS.add(REPLICATES_COLUMN,
-      DataTypes.createArrayType(REPLICATES, false), false);
+  static final StructType MATRICES = schema(Tables.MATRICES);
+  /** One row per cell: the cells columns plus arrays of replicate rows and matrix entries. */
+  static final StructType COMBINED = CELLS
+      .add(REPLICATES_COLUMN, DataTypes.createArrayType(REPLICATES, false), false)
+      .add(MATRICES_COLUMN, DataTypes.createArrayType(MATRICES, false), false);
 
   private SparkTables() {}
 
@@ -34,8 +38,13 @@ final class SparkTables {
     for (Object[] v : Tables.replicateValues(sweep, r)) {
       reps.add(RowFactory.create(v));
     }
-    Object[] all = java.util.Arrays.copyOf(cell, cell.length + 1);
+    List<Row> matrices = new ArrayList<>();
+    for (Object[] v : Tables.matrixValues(sweep, r)) {
+      matrices.add(RowFactory.create(v));
+    }
+    Object[] all = java.util.Arrays.copyOf(cell, cell.length + 2);
     all[cell.length] = scala.jdk.javaapi.CollectionConverters.asScala(reps).toSeq();
+    all[cell.length + 1] = scala.jdk.javaapi.CollectionConverters.asScala(matrices).toSeq();
     return RowFactory.create(all);
   }
 

@@ -185,7 +185,13 @@ public final class SweepJob {
                     .as("r")).select("r.*")
                 .write().mode(SaveMode.ErrorIfExists)
                 .parquet(output.stagingReplicates(waveId).toString());
-            combined.drop(SparkTables.REPLICATES_COLUMN)
+            if (plan.spec().matrices()) {
+              combined.select(functions.explode(functions.col(SparkTables.MATRICES_COLUMN))
+                      .as("m")).select("m.*")
+                  .write().mode(SaveMode.ErrorIfExists)
+                  .parquet(output.stagingMatrices(waveId).toString());
+            }
+            combined.drop(SparkTables.REPLICATES_COLUMN, SparkTables.MATRICES_COLUMN)
                 .write().mode(SaveMode.ErrorIfExists)
                 .parquet(output.stagingCells(waveId).toString());
           } finally {

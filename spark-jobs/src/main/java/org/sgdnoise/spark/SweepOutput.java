@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * Exactly-once waves on any Hadoop FileSystem.
  *
  * <p>A wave is written by Spark into a hidden staging folder {@code <sweep>/_staging/<wave>/}
- * ({@code cells/} and {@code replicates/}). When both writes have succeeded a {@code _COMPLETE}
- * marker is written, and then the wave's part files are renamed into the tables (each rename is
+ * ({@code cells/}, {@code replicates/} and, when asked, {@code matrices/}). When every write has
+ * succeeded a {@code _COMPLETE} marker is written, and then the wave's part files are renamed into the tables (each rename is
  * atomic; part-file names are unique per Spark job). {@link #recover()} runs before any new work:
  * a staging folder with the marker is finished (its remaining files moved), one without it is
  * deleted. So after a crash at any point — even {@code kill -9} — a rerun leaves every computed
@@ -43,6 +43,10 @@ final class SweepOutput {
 
   Path stagingReplicates(String wave) {
     return new Path(new Path(staging(), wave), "replicates");
+  }
+
+  Path stagingMatrices(String wave) {
+    return new Path(new Path(staging(), wave), "matrices");
   }
 
   /** Whether the cells table has any data file. */
@@ -87,9 +91,13 @@ final class SweepOutput {
     return finished;
   }
 
-  /** Moves replicates first, then cells (a cell row means its replicates are in place). */
+  /**
+   * Moves replicates and matrices first, then cells (a cell row means its replicates and
+   * matrices are in place).
+   */
   private void finish(Path waveDir) throws IOException {
     move(new Path(waveDir, "replicates"), layout.replicates());
+    move(new Path(waveDir, "matrices"), layout.matrices());
     move(new Path(waveDir, "cells"), layout.cells());
     fs.delete(waveDir, true);
   }

@@ -21,6 +21,10 @@ final class SchemaCommand implements Callable<Integer> {
     w.println("### `replicates` (schema_version " + Tables.SCHEMA_VERSION + ")");
     w.println();
     w.print(Tables.markdown(Tables.REPLICATES));
+    w.println();
+    w.println("### `matrices` (schema_version " + Tables.SCHEMA_VERSION + ")");
+    w.println();
+    w.print(Tables.markdown(Tables.MATRICES));
     w.flush();
     return 0;
   }

@@ -2,41 +2,41 @@ package org.sgdnoise.core.result;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
 import org.sgdnoise.core.plan.Cell;
 import org.sgdnoise.core.sim.Estimate;
 import org.sgdnoise.core.sim.LabelNoiseSimulator;
 import org.sgdnoise.core.sim.ReplicateResult;
-import org.sgdnoise.core.spec.Kind;
-import org.sgdnoise.core.theory.HessianBaselines;
-import org.sgdnoise.core.theory.LabelNoiseTheory;
-import org.sgdnoise.core.theory.TailIndex;
+import org.sgdnoise.core.spec.Simulate;
+import org.sgdnoise.core.theory.FiniteDataTheory;
 import org.sgdnoise.core.theory.Prediction;
 
 /**
- * Computes a cell: theory, critical learning rate, and every replicate's simulation. Pure: the
- * same cell gives the same result (bit for bit, apart from wall times) wherever it runs.
+ * Computes a cell: theory (by kind, see {@link KindTheory}), critical learning rate, every
+ * replicate's simulation and, in dataset mode, the exact theory of each replicate's data set.
+ * Pure: the same cell gives the same result (bit for bit, apart from wall times) wherever it
+ * runs.
  */
 public final class CellEvaluator {
   private CellEvaluator() {}
 
   public static CellResult evaluate(Cell cell) {
-    if (cell.kind() != Kind.LABEL_NOISE) {
-      throw new IllegalArgumentException("Cannot evaluate cell: kind not supported yet: "
-          + cell.kind().yamlName());
-    }
     final long t0 = System.nanoTime();
-    Prediction theory = LabelNoiseTheory.ofSpectrum(cell.spectrum(), cell.lr(), cell.batch(),
-        cell.momentum(), cell.labelNoiseVar());
-    double critical = LabelNoiseTheory.criticalLr(cell.spectrum(), cell.batch(),
-        cell.momentum());
+    KindTheory.Outcome theory = KindTheory.of(cell);
     List<ReplicateResult> reps = new ArrayList<>();
+    List<Prediction> finite = new ArrayList<>();
     int diverged = 0;
     final int nrep = cell.simulate().enabled() ? cell.simulate().replicates() : 0;
+    final boolean dataset = cell.simulate().mode() == Simulate.Mode.DATASET;
     for (int r = 0; r < nrep; r++) {
       ReplicateResult rr = LabelNoiseSimulator.run(cell, r);
       reps.add(rr);
       if (rr.diverged()) {
         diverged++;
+      }
+      if (dataset) {
+        finite.add(finiteTheory(cell, r));
       }
     }
     Estimate trace = Estimate.MISSING;
@@ -48,18 +48,25 @@ public final class CellEvaluator {
       test = pool(reps, 2);
     }
     double fraction = nrep == 0 ? Double.NaN : (double) diverged / nrep;
-    HessianBaselines.Baseline[] baselines = cell.momentum() == 0
-        ? HessianBaselines.labelNoise(cell.spectrum(), cell.lr(), cell.batch(),
-            cell.labelNoiseVar())
-        : null;
-    CellResult.Tails tails = null;
-    if (cell.dim() == 1 && cell.momentum() == 0) {
-      final double aLr = cell.spectrum()[0] * cell.lr();
-      tails = new CellResult.Tails(TailIndex.kesten(aLr, cell.batch()),
-          TailIndex.paper(aLr, cell.batch()), TailIndex.continuousTime(aLr, cell.batch()));
-    }
-    return new CellResult(cell, theory, critical, reps, trace, train, test, fraction,
-        (System.nanoTime() - t0) / 1_000_000, baselines, tails, null);
+    return new CellResult(cell, theory.theory(), theory.criticalLr(), reps, trace, train, test,
+        fraction, (System.nanoTime() - t0) / 1_000_000, theory.baselines(), theory.tails(), null,
+        theory.extras(), finite);
+  }
+
+  /**
+   * The exact theory of replicate {@code r}'s own data set (Prop. 8 + Theorem 1 with its
+   * empirical moments), in the simulator's shifted coordinates (teacher 0).
+   */
+  static Prediction finiteTheory(Cell cell, int r) {
+    LabelNoiseSimulator.Dataset d = LabelNoiseSimulator.dataset(cell, r);
+    DMatrixRMaj a = CommonOps_DDRM.diag(cell.spectrum());
+    DMatrixRMaj lambda = CommonOps_DDRM.identity(cell.dim());
+    CommonOps_DDRM.scale(cell.lr(), lambda);
+    return FiniteDataTheory.predict(d.xs(), d.ys(), d.rows(), d.dim(), 0.0, a,
+        new double[cell.dim()], lambda, cell.batch(), cell.momentum(),
+        cell.simulate().sampling() == Simulate.Sampling.WITHOUT_REPLACEMENT
+            ? FiniteDataTheory.Sampling.WITHOUT_REPLACEMENT
+            : FiniteDataTheory.Sampling.WITH_REPLACEMENT);
   }
 
   /** Pools the batch means of all replicates (independent chains) into one estimate. */

@@ -26,6 +26,9 @@ import org.sgdnoise.core.theory.Prediction;
  * @param tails tail indices, or {@code null} where not defined (D ≠ 1 or μ ≠ 0)
  * @param error why the cell could not be computed (a bug, not divergence), or {@code null};
  *     when set, {@code theory} is {@code null} and every estimate is missing
+ * @param extras the kind-specific theory results and the paper's printed versions
+ * @param finite the exact finite-data theory of each replicate's data set (dataset mode, one per
+ *     replicate, in replicate order), empty otherwise
  */
 public record CellResult(
     Cell cell,
@@ -39,7 +42,33 @@ public record CellResult(
     long wallMs,
     HessianBaselines.Baseline[] baselines,
     Tails tails,
-    String error) {
+    String error,
+    Extras extras,
+    List<Prediction> finite) {
+
+  /**
+   * Theory results only some kinds have, and the paper's printed versions where they differ
+   * from the corrected theory. NaN / {@code null} where not defined.
+   *
+   * @param paper the paper's printed formulas where they differ (input-noise L_test, the
+   *     high-dimensional G), or {@code null}
+   * @param paperCriticalLr λ_c from the paper's printed stability condition (high_dim), or NaN
+   * @param gammaStar γ* = argmin_γ L_test at the cell's other parameters (l2), or NaN
+   * @param gammaStarLTest L_test(γ*), or NaN
+   * @param gammaStarNegative γ* < 0 (l2 with a stable γ), or {@code null}
+   * @param paperGammaStarNegative Corollary 1 as printed (eq. 168), 1-d l2 only, or {@code null}
+   * @param scalingRatio Σ(kλ, kS)/Σ(λ, S) in Tr[AΣ] for scaling_k = k, or NaN
+   * @param sigmaEff2 σ_eff² = uᵀAK⁻¹Bu (input noise), or NaN
+   * @param solver how Σ was obtained: closed_form, reduction or iterative
+   * @param solverResidual relative residual of Theorem 1 for the iterative solver, or NaN
+   */
+  public record Extras(Prediction paper, double paperCriticalLr, double gammaStar,
+      double gammaStarLTest, Boolean gammaStarNegative, Boolean paperGammaStarNegative,
+      double scalingRatio, double sigmaEff2, String solver, double solverResidual) {
+    /** Nothing beyond the common theory, obtained in closed form. */
+    public static final Extras CLOSED_FORM = new Extras(null, Double.NaN, Double.NaN, Double.NaN,
+        null, null, Double.NaN, Double.NaN, "closed_form", Double.NaN);
+  }
 
   /**
    * Tail indices of the stationary law (1-d, μ = 0).
@@ -52,13 +81,39 @@ public record CellResult(
 
   public CellResult {
     replicates = List.copyOf(replicates);
+    finite = List.copyOf(finite);
+  }
+
+  /** The finite-data theory averaged over replicates (what the pooled estimate compares to). */
+  public Prediction finiteMean() {
+    if (finite.isEmpty()) {
+      return null;
+    }
+    double tr = 0;
+    double trA = 0;
+    double train = 0;
+    double test = 0;
+    double noise = 0;
+    for (Prediction p : finite) {
+      if (p.diverges()) {
+        return Prediction.divergent();
+      }
+      tr += p.traceSigma();
+      trA += p.trASigma();
+      train += p.lTrain();
+      test += p.lTest();
+      noise += p.traceNoise();
+    }
+    final int n = finite.size();
+    return new Prediction(false, Double.NaN, trA / n, tr / n, train / n, test / n, noise / n,
+        null, null);
   }
 
   /** A cell whose computation threw: recorded with its error, every result missing. */
   public static CellResult failed(Cell cell, Throwable error, long wallMs) {
     String msg = error.getClass().getName() + ": " + error.getMessage();
     return new CellResult(cell, null, Double.NaN, List.of(), Estimate.MISSING, Estimate.MISSING,
-        Estimate.MISSING, Double.NaN, wallMs, null, null, msg);
+        Estimate.MISSING, Double.NaN, wallMs, null, null, msg, null, List.of());
   }
 
   /** Smallest divergence step over the replicates, or -1. */

@@ -21,7 +21,7 @@ import org.sgdnoise.core.theory.Prediction;
  */
 public final class Tables {
   /** Bumped when a column is added, removed or changes meaning. */
-  public static final int SCHEMA_VERSION = 2;
+  public static final int SCHEMA_VERSION = 3;
 
   private Tables() {}
 
@@ -32,11 +32,16 @@ public final class Tables {
     }
   }
 
-  /** A replicates-table row. */
-  public record ReplicateRow(String sweep, Cell cell, ReplicateResult rep) {}
+  /** A replicates-table row; {@code finite} is the replicate's finite-data theory or null. */
+  public record ReplicateRow(String sweep, Cell cell, ReplicateResult rep, Prediction finite) {}
+
+  /** A matrices-table row: entry (i, j) of one matrix of one cell. */
+  public record MatrixRow(String sweep, Cell cell, String source, String quantity, int i, int j,
+      double value) {}
 
   public static final List<Column<CellRow>> CELLS = cellColumns();
   public static final List<Column<ReplicateRow>> REPLICATES = replicateColumns();
+  public static final List<Column<MatrixRow>> MATRICES = matrixColumns();
 
   /** The cells-table row as values in {@link #CELLS} order. */
   public static Object[] cellValues(String sweep, CellResult r) {
@@ -51,8 +56,10 @@ public final class Tables {
   /** The replicates-table rows of a cell, values in {@link #REPLICATES} order. */
   public static List<Object[]> replicateValues(String sweep, CellResult r) {
     List<Object[]> rows = new ArrayList<>();
-    for (ReplicateResult rep : r.replicates()) {
-      ReplicateRow row = new ReplicateRow(sweep, r.cell(), rep);
+    for (int k = 0; k < r.replicates().size(); k++) {
+      ReplicateResult rep = r.replicates().get(k);
+      ReplicateRow row = new ReplicateRow(sweep, r.cell(), rep,
+          k < r.finite().size() ? r.finite().get(k) : null);
       Object[] out = new Object[REPLICATES.size()];
       for (int i = 0; i < out.length; i++) {
         out[i] = REPLICATES.get(i).get().apply(row);
@@ -60,6 +67,39 @@ public final class Tables {
       rows.add(out);
     }
     return rows;
+  }
+
+  /**
+   * The matrices-table rows of a cell (when its sweep asked for matrices): every entry of the
+   * theory's Σ and C, values in {@link #MATRICES} order. Empty when not asked, when the theory
+   * diverges or the cell failed.
+   */
+  public static List<Object[]> matrixValues(String sweep, CellResult r) {
+    List<Object[]> rows = new ArrayList<>();
+    Prediction p = r.theory();
+    if (!r.cell().matrices() || p == null || p.diverges()) {
+      return rows;
+    }
+    addMatrix(rows, sweep, r.cell(), "theory", "sigma", p.sigma());
+    addMatrix(rows, sweep, r.cell(), "theory", "noise", p.noise());
+    return rows;
+  }
+
+  private static void addMatrix(List<Object[]> rows, String sweep, Cell cell, String source,
+      String quantity, org.ejml.data.DMatrixRMaj m) {
+    if (m == null) {
+      return;
+    }
+    for (int i = 0; i < m.numRows; i++) {
+      for (int j = 0; j < m.numCols; j++) {
+        MatrixRow row = new MatrixRow(sweep, cell, source, quantity, i, j, m.get(i, j));
+        Object[] out = new Object[MATRICES.size()];
+        for (int c = 0; c < out.length; c++) {
+          out[c] = MATRICES.get(c).get().apply(row);
+        }
+        rows.add(out);
+      }
+    }
   }
 
   /** A Markdown table documenting {@code columns} (docs/schema.md holds these verbatim). */
@@ -106,6 +146,23 @@ public final class Tables {
     c.add(Column.of("a_trace", DOUBLE, false, "", "Tr A", row -> row.c().aTrace()));
     c.add(Column.of("spectrum", STRING, false, "", "eigenvalues of A, as text [a1, a2, ...]",
         row -> row.c().spectrumText()));
+    c.add(Column.of("teacher", STRING, false, "", "the teacher u as given, as text: D entries, or"
+        + " one entry c meaning u = c·(1, ..., 1); the losses of label_noise do not depend on it",
+        row -> java.util.Arrays.toString(row.c().teacher())));
+    c.add(Column.of("input_noise_var", DOUBLE, true, "", "input-noise variance σ_x² (B = σ_x²·I)"
+        + " for input_noise given that way; null otherwise",
+        row -> nan(row.c().inputNoiseVar())));
+    c.add(Column.of("input_noise_spectrum", STRING, true, "", "eigenvalues of the input-noise"
+        + " covariance B on the coordinate axes, as text; null unless given",
+        row -> row.c().inputNoiseSpectrum() == null ? null
+            : java.util.Arrays.toString(row.c().inputNoiseSpectrum())));
+    c.add(Column.of("lr_matrix", STRING, false, "", "learning-rate matrix Λ = λ·Λ₀: scalar (Λ₀ ="
+        + " I), newton (Λ₀ = A⁻¹) or the diagonal of Λ₀ as text",
+        row -> row.c().lrMatrix().text()));
+    c.add(Column.of("rotation", INT, false, "", "seed of the Haar rotation R of the features, A"
+        + " = R diag(spectrum) Rᵀ; 0: A diagonal", row -> row.c().rotation()));
+    c.add(Column.of("scaling_k", DOUBLE, true, "", "k of theory_scaling_ratio; null unless given",
+        row -> nan(row.c().scalingK())));
     c.add(Column.of("sim_mode", STRING, false, "", "simulation mode: none, streaming or dataset",
         row -> row.c().simulate().mode().yamlName()));
     c.add(Column.of("sampling", STRING, true, "", "minibatch sampling in dataset mode"
@@ -120,25 +177,73 @@ public final class Tables {
     c.add(Column.of("seed", LONG, false, "", "the sweep seed (replicate seeds derive from it,"
         + " the cell id and the replicate number)", row -> row.c().seed()));
     c.add(Column.of("theory_trace_sigma", DOUBLE, true, "", "Tr Σ, the trace of the stationary"
-        + " covariance of w (Theorem 2); null if the theory diverges",
+        + " covariance of w around its mean (docs/theory.md gives the formula of each kind);"
+        + " null if the theory diverges",
         row -> theory(row, Prediction::traceSigma)));
-    c.add(Column.of("theory_tr_a_sigma", DOUBLE, true, "", "Tr[AΣ] = σ²κ_μ/S; null if the"
+    c.add(Column.of("theory_tr_a_sigma", DOUBLE, true, "", "Tr[AΣ], A the Hessian of the"
+        + " noise-free loss (label noise: σ²κ_μ/S; high_dim: the empirical Â); null if the"
         + " theory diverges", row -> theory(row, Prediction::trASigma)));
-    c.add(Column.of("theory_kappa", DOUBLE, true, "", "κ_μ = t/(1 − t/S), t = Tr[ΛA G_μ⁻¹]"
-        + " (learning rate inside); null if the theory diverges",
+    c.add(Column.of("theory_kappa", DOUBLE, true, "", "κ of the kind's closed form (label noise:"
+        + " κ_μ = t/(1 − t/S), t = Tr[ΛA G_μ⁻¹], learning rate inside); null if the theory"
+        + " diverges or the kind has none",
         row -> theory(row, Prediction::kappa)));
-    c.add(Column.of("theory_l_train", DOUBLE, true, "loss", "stationary training loss"
-        + " ½Tr[AΣ] + ½σ² (Theorem 8); null if the theory diverges",
+    c.add(Column.of("theory_l_train", DOUBLE, true, "loss", "stationary training loss E[L(w)]"
+        + " (label noise: ½Tr[AΣ] + ½σ², Theorem 8; l2: the regularised objective, may be"
+        + " negative); null if the theory diverges",
         row -> theory(row, Prediction::lTrain)));
-    c.add(Column.of("theory_l_test", DOUBLE, true, "loss", "stationary test loss ½Tr[AΣ]"
-        + " (Theorem 8); null if the theory diverges",
+    c.add(Column.of("theory_l_test", DOUBLE, true, "loss", "stationary test loss"
+        + " ½E[(w−u)ᵀA(w−u)] on clean data (label noise: ½Tr[AΣ], Theorem 8; input noise: the"
+        + " corrected eq. 134); null if the theory diverges",
         row -> theory(row, Prediction::lTest)));
+    c.add(Column.of("theory_trace_noise", DOUBLE, true, "", "Tr C, the trace of the stationary"
+        + " minibatch-noise covariance (Lemma 1, Prop. 3, 4, 9); null if the theory diverges",
+        row -> theory(row, Prediction::traceNoise)));
     c.add(Column.of("theory_diverges", BOOLEAN, true, "", "true when no stationary second"
-        + " moment exists (some eigenvalue of G_μ ≤ 0, or t ≥ S); null only if the cell failed",
+        + " moment exists, by the kind's exact condition (label noise: some eigenvalue of G_μ ≤"
+        + " 0, or t ≥ S); null only if the cell failed",
         row -> row.r().theory() == null ? null : row.r().theory().diverges()));
     c.add(Column.of("theory_critical_lr", DOUBLE, true, "", "λ_c: the cell is stable iff"
         + " lr < λ_c, other parameters fixed; null only if the cell failed",
         row -> nan(row.r().criticalLr())));
+    c.add(Column.of("theory_sigma_eff2", DOUBLE, true, "", "σ_eff² = uᵀAK⁻¹Bu, the effective"
+        + " label noise of input_noise (Prop. 9); null for other kinds",
+        row -> extra(row, CellResult.Extras::sigmaEff2)));
+    c.add(Column.of("theory_gamma_star", DOUBLE, true, "", "γ* = argmin over γ of L_test at the"
+        + " cell's other parameters (l2, scalar λ), divergence counting as L_test = ∞; 0 exactly"
+        + " when γ = 0 is stable; null if no γ is stable or for other kinds",
+        row -> extra(row, CellResult.Extras::gammaStar)));
+    c.add(Column.of("theory_gamma_star_l_test", DOUBLE, true, "loss", "L_test at γ*",
+        row -> extra(row, CellResult.Extras::gammaStarLTest)));
+    c.add(Column.of("theory_gamma_star_negative", BOOLEAN, true, "", "γ* < 0 (the best weight"
+        + " decay is negative); null where theory_gamma_star is null",
+        row -> row.r().extras() == null ? null : row.r().extras().gammaStarNegative()));
+    c.add(Column.of("theory_scaling_ratio", DOUBLE, true, "", "Tr[AΣ](kλ, kS)/Tr[AΣ](λ, S) for k"
+        + " = scaling_k (Section 6.5): 1 where linear λ–S scaling holds; +∞ if only the scaled"
+        + " cell diverges; null without scaling_k or if the cell itself diverges",
+        row -> extra(row, CellResult.Extras::scalingRatio)));
+    c.add(Column.of("theory_solver", STRING, true, "", "how Σ was computed: closed_form,"
+        + " reduction (exact eigenbasis reduction of Theorem 1) or iterative (matrix-free solve"
+        + " of Theorem 1); null only if the cell failed",
+        row -> row.r().extras() == null ? null : row.r().extras().solver()));
+    c.add(Column.of("theory_solver_residual", DOUBLE, true, "", "relative residual of Theorem 1"
+        + " for the iterative solver; null otherwise",
+        row -> extra(row, CellResult.Extras::solverResidual)));
+    c.add(Column.of("theory_finite_trace_sigma", DOUBLE, true, "", "dataset mode: Tr Σ by the"
+        + " exact finite-data theory (Prop. 8 + Theorem 1 with each replicate's own data set),"
+        + " averaged over replicates; null otherwise or if it diverges",
+        row -> finite(row, Prediction::traceSigma)));
+    c.add(Column.of("theory_finite_l_train", DOUBLE, true, "loss", "dataset mode: training loss"
+        + " on the data set by the exact finite-data theory, averaged over replicates",
+        row -> finite(row, Prediction::lTrain)));
+    c.add(Column.of("theory_finite_l_test", DOUBLE, true, "loss", "dataset mode: test loss by"
+        + " the exact finite-data theory (includes the data set's own bias ½(w*−u)ᵀA(w*−u)),"
+        + " averaged over replicates", row -> finite(row, Prediction::lTest)));
+    c.add(Column.of("theory_finite_trace_noise", DOUBLE, true, "", "dataset mode: Tr C by the"
+        + " exact finite-data theory, averaged over replicates",
+        row -> finite(row, Prediction::traceNoise)));
+    c.add(Column.of("theory_finite_diverges", BOOLEAN, true, "", "dataset mode: the exact"
+        + " finite-data theory of some replicate's data set diverges; null otherwise",
+        row -> row.r().finiteMean() == null ? null : row.r().finiteMean().diverges()));
     c.add(Column.of("theory_tail_index", DOUBLE, true, "", "exact (Kesten) tail index β of the"
         + " stationary law: root of E|1 − (aλ/S)χ²_S|^β = 1; moments of order ≥ β are infinite."
         + " 1-d and μ = 0 only; null otherwise or when no stationary law exists; +∞ above 1000",
@@ -149,11 +254,29 @@ public final class Tables {
     c.add(Column.of("baseline_cts_tail_index", DOUBLE, true, "", "continuous-time tail index"
         + " 2S/(aλ) + 1 (Mori et al. 2021); 1-d and μ = 0 only",
         row -> tails(row, CellResult.Tails::continuousTime)));
-    addBaseline(c, "cts", 0, "continuous-time Hessian approximation C ≈ A/S (Appendix B); never"
-        + " diverges");
-    addBaseline(c, "dt", 1, "discrete-time Hessian approximation C ≈ A/S (Appendix B)");
+    c.add(Column.of("paper_l_train", DOUBLE, true, "loss", "training loss by the paper's printed"
+        + " formula where it differs from the corrected theory (high_dim: G = 2I − λ(1 − 1/S)Â);"
+        + " null elsewhere or where it diverges", row -> paper(row, Prediction::lTrain)));
+    c.add(Column.of("paper_l_test", DOUBLE, true, "loss", "test loss by the paper's printed"
+        + " formula where it differs (input_noise: eq. 134 / Table 2; high_dim: printed G); null"
+        + " elsewhere", row -> paper(row, Prediction::lTest)));
+    c.add(Column.of("paper_diverges", BOOLEAN, true, "", "divergence by the paper's printed"
+        + " condition (high_dim: the Section 6.2 sum with 1 − 1/S); null elsewhere",
+        row -> row.r().extras() == null || row.r().extras().paper() == null ? null
+            : row.r().extras().paper().diverges()));
+    c.add(Column.of("paper_critical_lr", DOUBLE, true, "", "λ_c by the paper's printed"
+        + " stability condition (high_dim); null elsewhere",
+        row -> extra(row, CellResult.Extras::paperCriticalLr)));
+    c.add(Column.of("paper_gamma_star_negative", BOOLEAN, true, "", "Corollary 1 as printed"
+        + " (eq. 168): 2S/(S+2) < aλ < √(S/2) and S ≠ 2; it is wrong for S = 1 (compare"
+        + " theory_gamma_star_negative); 1-d l2 with μ = 0 only",
+        row -> row.r().extras() == null ? null : row.r().extras().paperGammaStarNegative()));
+    addBaseline(c, "cts", 0, "continuous-time Hessian approximation C ≈ H/S (Appendix B; H = A"
+        + " for label noise, K = A + B or A + γI for input noise and l2); never diverges");
+    addBaseline(c, "dt", 1, "discrete-time Hessian approximation C ≈ H/S (Appendix B)");
     c.add(Column.of("baseline_dt_diverges", BOOLEAN, true, "", "the discrete-time Hessian"
-        + " approximation diverges (λ·a_max ≥ 2); μ = 0 only",
+        + " approximation diverges (λ·h_max ≥ 2); μ = 0, scalar λ and kinds label_noise,"
+        + " input_noise, l2 only",
         row -> row.r().baselines() == null ? null : row.r().baselines()[1].diverges()));
     c.add(Column.of("sim_trace_sigma", DOUBLE, true, "", "simulated Tr Σ after burn-in, pooled"
         + " over replicates; null without simulation or if any replicate diverged",
@@ -205,8 +328,34 @@ public final class Tables {
     addEstimate(c, "trace_sigma", "", "Tr Σ of this chain after burn-in", r -> r.traceSigma());
     addEstimate(c, "l_train", "loss", "training loss of this chain", r -> r.lTrain());
     addEstimate(c, "l_test", "loss", "test loss of this chain", r -> r.lTest());
+    c.add(Column.of("theory_finite_trace_sigma", DOUBLE, true, "", "dataset mode: Tr Σ by the"
+        + " exact theory of this replicate's data set (Prop. 8 + Theorem 1); null otherwise or"
+        + " if it diverges", row -> finiteRep(row, Prediction::traceSigma)));
+    c.add(Column.of("theory_finite_l_train", DOUBLE, true, "loss", "dataset mode: training loss"
+        + " by the exact theory of this replicate's data set",
+        row -> finiteRep(row, Prediction::lTrain)));
+    c.add(Column.of("theory_finite_l_test", DOUBLE, true, "loss", "dataset mode: test loss by"
+        + " the exact theory of this replicate's data set",
+        row -> finiteRep(row, Prediction::lTest)));
     c.add(Column.of("wall_ms", LONG, false, "ms", "wall-clock time of this chain",
         row -> row.rep().wallMs()));
+    c.add(Column.of("schema_version", INT, false, "", "version of this table's schema",
+        row -> SCHEMA_VERSION));
+    return List.copyOf(c);
+  }
+
+  private static List<Column<MatrixRow>> matrixColumns() {
+    List<Column<MatrixRow>> c = new ArrayList<>();
+    c.add(Column.of("sweep", STRING, false, "", "sweep name", MatrixRow::sweep));
+    c.add(Column.of("cell_id", STRING, false, "", "the cell (joins cells.cell_id)",
+        row -> row.cell().cellId()));
+    c.add(Column.of("source", STRING, false, "", "where the matrix comes from: theory",
+        MatrixRow::source));
+    c.add(Column.of("quantity", STRING, false, "", "sigma (Σ, the stationary covariance of w)"
+        + " or noise (C, the stationary minibatch-noise covariance)", MatrixRow::quantity));
+    c.add(Column.of("i", INT, false, "", "row, from 0 (coordinate basis)", MatrixRow::i));
+    c.add(Column.of("j", INT, false, "", "column, from 0", MatrixRow::j));
+    c.add(Column.of("value", DOUBLE, false, "", "the entry", MatrixRow::value));
     c.add(Column.of("schema_version", INT, false, "", "version of this table's schema",
         row -> SCHEMA_VERSION));
     return List.copyOf(c);
@@ -222,7 +371,8 @@ public final class Tables {
 
   private static void addBaseline(List<Column<CellRow>> c, String name, int which,
       String what) {
-    String tail = "; μ = 0 only (as in the paper); null where it diverges";
+    String tail = "; μ = 0, scalar λ and kinds label_noise, input_noise, l2 only (as in the"
+        + " paper); null where it diverges";
     c.add(Column.of("baseline_" + name + "_trace_sigma", DOUBLE, true, "", "Tr Σ by the " + what
         + tail, row -> baseline(row, which, HessianBaselines.Baseline::traceSigma)));
     c.add(Column.of("baseline_" + name + "_l_train", DOUBLE, true, "loss", "training loss by"
@@ -236,6 +386,27 @@ public final class Tables {
       java.util.function.ToDoubleFunction<HessianBaselines.Baseline> get) {
     HessianBaselines.Baseline[] b = row.r().baselines();
     return b == null ? null : nan(get.applyAsDouble(b[which]));
+  }
+
+  private static Double extra(CellRow row,
+      java.util.function.ToDoubleFunction<CellResult.Extras> get) {
+    CellResult.Extras e = row.r().extras();
+    return e == null ? null : nan(get.applyAsDouble(e));
+  }
+
+  private static Double paper(CellRow row, java.util.function.ToDoubleFunction<Prediction> get) {
+    CellResult.Extras e = row.r().extras();
+    return e == null || e.paper() == null ? null : nan(get.applyAsDouble(e.paper()));
+  }
+
+  private static Double finite(CellRow row, java.util.function.ToDoubleFunction<Prediction> get) {
+    Prediction p = row.r().finiteMean();
+    return p == null ? null : nan(get.applyAsDouble(p));
+  }
+
+  private static Double finiteRep(ReplicateRow row,
+      java.util.function.ToDoubleFunction<Prediction> get) {
+    return row.finite() == null ? null : nan(get.applyAsDouble(row.finite()));
   }
 
   private static Double tails(CellRow row,

@@ -572,6 +572,19 @@ final class SweepSpecParser {
               : " sets its own preconditioner") + "; lr_matrix must be scalar",
           lrMatrix.text());
     }
+    ParamAxis scaling = params.get(Param.SCALING_K);
+    for (int k = 0; scaling != null && k < scaling.size(); k++) {
+      ParamAxis batch = params.get(Param.BATCH);
+      for (int b = 0; b < batch.size(); b++) {
+        final double ks = scaling.scalar(k) * batch.scalar(b);
+        if (Math.abs(ks - Math.rint(ks)) > 1e-9 * ks || ks > Param.MAX_INT) {
+          throw error("params.scaling_k", scaling.line(k), "scaling_k * batch must be a batch"
+              + " size (an integer up to " + Param.MAX_INT + "): the scaled cell runs at batch"
+              + " kS", "k = " + fmt(scaling.scalar(k)) + ", batch = " + fmt(batch.scalar(b))
+              + " gives " + ks);
+        }
+      }
+    }
     if (params.containsKey(Param.SCALING_K) && lrMatrix.type() != LrMatrix.Type.SCALAR) {
       throw error("params.scaling_k", pm.keyLines().get("scaling_k"), "the λ–S scaling ratio"
           + " is defined for a scalar learning rate; lr_matrix must be scalar", lrMatrix.text());

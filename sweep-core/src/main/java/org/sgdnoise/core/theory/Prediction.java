@@ -8,7 +8,8 @@ import org.ejml.data.DMatrixRMaj;
  *
  * @param diverges no finite stationary second moment exists (every number is then NaN)
  * @param kappa κ in the matrix convention (learning rate inside), NaN where the kind has none
- * @param trASigma Tr[AΣ], with A the clean feature covariance
+ * @param trASigma Tr[AΣ], with A the Hessian of the noise-free loss: the clean feature
+ *     covariance (label and input noise, l2), the empirical Â for finite-data kinds (high_dim)
  * @param traceSigma Tr Σ, Σ = stationary covariance of w around its mean
  * @param lTrain E[L(w)], the population training objective (regulariser included for l2)
  * @param lTest ½E[(w−u)ᵀA(w−u)], clean inputs and labels

@@ -7,9 +7,19 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.sgdnoise.core.plan.SweepPlan;
+import org.sgdnoise.core.result.CellEvaluator;
+import org.sgdnoise.core.result.CellResult;
 
-/** Every shipped sweep file is valid, and named after its file. */
+/**
+ * Every shipped sweep file is valid and named after its file; the theory of every cell of the
+ * theory-only sweeps computes without error, and each kind's divergence flag agrees with its own
+ * critical learning rate (diverges ⇔ lr ≥ λ_c, away from the edge).
+ */
 class ConfSweepsTest {
+  /** Cells closer than this (relative) to λ_c are not checked: bisection tolerance. */
+  private static final double EDGE = 1e-9;
+
   static Stream<Path> sweepFiles() throws Exception {
     return Files.list(Path.of("../conf/sweeps")).filter(p -> p.toString().endsWith(".yaml"))
         .sorted();
@@ -21,5 +31,29 @@ class ConfSweepsTest {
     SweepSpec spec = SweepSpec.parse(file.getFileName().toString(), Files.readString(file));
     assertThat(file.getFileName().toString()).isEqualTo(spec.name() + ".yaml");
     assertThat(spec.cellCount()).isPositive();
+  }
+
+  @ParameterizedTest
+  @MethodSource("sweepFiles")
+  void theoryOfEveryCellComputesAndAgreesWithItsCriticalLr(Path file) throws Exception {
+    SweepSpec spec = SweepSpec.parse(file.getFileName().toString(), Files.readString(file));
+    if (spec.simulate().enabled()) {
+      return; // simulations are tested elsewhere; these would take minutes
+    }
+    SweepPlan plan = SweepPlan.of(spec);
+    for (long i = 0; i < plan.size(); i++) {
+      CellResult r = CellEvaluator.evaluate(plan.cell(i));
+      assertThat(r.error()).as("cell %d", i).isNull();
+      final double lc = r.criticalLr();
+      final double lr = r.cell().lr();
+      if (Double.isFinite(lc) && Math.abs(lr - lc) > EDGE * lc) {
+        assertThat(r.theory().diverges()).as("%s cell %d: lr %s, λ_c %s", spec.name(), i, lr, lc)
+            .isEqualTo(lr > lc);
+      }
+      if (!r.theory().diverges()) {
+        assertThat(r.theory().traceSigma()).as("cell %d", i).isFinite().isNotNegative();
+        assertThat(r.theory().traceNoise()).as("cell %d", i).isFinite().isNotNegative();
+      }
+    }
   }
 }
