@@ -162,7 +162,7 @@ final class ExactMomentOracle {
     return out;
   }
 
-  /** Minibatch averages: T̄, c̄, E[T⊗T], E[T⊗c], E[c⊗T] (as needed), E[c⊗c]. */
+  /** Minibatch averages T̄, c̄, E[T⊗T], and every (T_b, c_b) for the source terms. */
   private record Averages(DMatrixRMaj tbar, DMatrixRMaj cbar, DMatrixRMaj ett,
       List<DMatrixRMaj> ts, List<DMatrixRMaj> cs) {}
 
