@@ -172,9 +172,9 @@ public final class FiniteDataTheory {
       throw new IllegalArgumentException(
           "Cannot predict: the teacher must have " + dim + " entries: " + u.length);
     }
-    if (dim == 1 && start[0] == 0) {
+    if (dim == 1) {
       return predictOneDim(xs, ys, gamma, a.get(0, 0), u[0], lambda.get(0, 0), batch, momentum,
-          sampling);
+          sampling, start[0]);
     }
     return predictGeneral(xs, ys, rows, dim, gamma, a, u, lambda, batch, momentum, sampling,
         start);
@@ -260,6 +260,12 @@ public final class FiniteDataTheory {
    */
   public static Prediction predictOneDim(double[] xs, double[] ys, double gamma, double a,
       double u, double lr, int batch, double momentum, Sampling sampling) {
+    return predictOneDim(xs, ys, gamma, a, u, lr, batch, momentum, sampling, 0);
+  }
+
+  /** The 1-d closed form from w₀ (which matters only when every xᵢ = 0 and γ = 0). */
+  private static Prediction predictOneDim(double[] xs, double[] ys, double gamma, double a,
+      double u, double lr, int batch, double momentum, Sampling sampling, double start) {
     final int rows = xs.length;
     validate(xs, ys, rows, 1, gamma, batch, sampling);
     validateStep(lr, momentum);
@@ -280,12 +286,12 @@ public final class FiniteDataTheory {
     final double h = m2 + gamma;
     if (!(h > 0)) {
       if (m2 == 0 && gamma == 0) {
-        // Every xᵢ is 0: every gradient is 0 and w stays at w₀ = 0.
+        // Every xᵢ is 0: every gradient is 0 and w stays at w₀.
         double yy = 0;
         for (double y : ys) {
           yy += y * y;
         }
-        return oneDim(0, 0, yy / (2 * rows), h, a, u, 0);
+        return oneDim(0, start, yy / (2 * rows), h, a, u, 0);
       }
       return Prediction.divergent();
     }
