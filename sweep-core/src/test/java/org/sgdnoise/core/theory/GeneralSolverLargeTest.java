@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.SplittableRandom;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.sgdnoise.core.theory.GeneralSolver.NoiseModel;
 import org.sgdnoise.core.theory.GeneralSolver.Solution;
@@ -15,8 +16,9 @@ import org.sgdnoise.core.theory.GeneralSolver.Solution;
  * seeded random rotation, Λ diagonal): the diagonal path; (b) L2 with A and a diagonal Γ that do
  * not commute (H = A + Γ, N = A, C₀ = (1/S)((vᵀAv)A + Avvᵀ A), v = −(A+Γ)⁻¹Γu): the iterative
  * path. Both must reach a relative residual of eq. 3 below 1e-10 in the original basis. Wall time
- * is not asserted.
+ * is not asserted. Tagged "large" (exclude with {@code -DexcludedGroups=large}).
  */
+@Tag("large")
 class GeneralSolverLargeTest {
   private static final int DIM = 1000;
   /** The acceptance level for the residual of eq. 3. */
