@@ -22,11 +22,19 @@ import org.sgdnoise.core.theory.GeneralSolver.Solution;
  * <p><b>Stationary mean.</b> w* minimises L̂: H w* = b, b = (1/N) Σᵢ yᵢxᵢ. When H is singular
  * (N &lt; D with γ = 0, say) SGD cannot move along the flat directions: every update is Λ times a
  * gradient, and for γ = 0 each gradient lies in span{xᵢ} = range(Â), so w_t ∈ w₀ + Λ·range(Â).
- * The mean then converges to the minimiser in that set; for w₀ = 0 (used here) it is w* =
- * Λ^½ B⁺ Λ^½ b, B = Λ^½HΛ^½, the minimum-Λ⁻¹-norm solution, which for a scalar learning rate is
- * the minimum-norm least-squares solution. (From another start w₀ add the part of w₀ that SGD
- * cannot move: w₀ − Λ^½B⁺Λ^½Hw₀.) A flat direction along which the gradient does not vanish
- * (only possible with γ ≠ 0) makes w drift linearly: divergent.
+ * The mean then converges to the minimiser in that set: with B = Λ^½HΛ^½ (range(B) =
+ * Λ^½·range(H)), w = w₀ + Λ^½z, z ∈ range(B), and the z-gradient Bz − Λ^½(b − Hw₀) vanishes at
+ *
+ * <pre>
+ *   w* = w₀ + Λ^½ B⁺ Λ^½ (b − Hw₀) = w₀ + V diag(d)⁺ Vᵀ (b − Hw₀).
+ * </pre>
+ *
+ * For w₀ = 0 (the default) this is the minimum-Λ⁻¹-norm solution, for a scalar learning rate the
+ * minimum-norm least-squares solution; the overload with a start w₀ matches a simulation started
+ * elsewhere (the engine's simulator starts at w₀ = u). For N ≥ D with Â + γI positive definite w₀
+ * does not matter. A flat direction along which the gradient does not vanish (only possible with
+ * γ ≠ 0) makes w drift linearly: divergent. With γ = 0 and N &lt; D least squares interpolates:
+ * every rᵢ = 0, so the noise vanishes at w* and Σ = 0 (Proposition 2).
  *
  * <p><b>Noise (Proposition 8, derived).</b> Write w = w* + δ and rᵢ = xᵢᵀw* − yᵢ. The per-sample
  * gradient is gᵢ(w) = xᵢ(xᵢᵀw − yᵢ) + γw = xᵢxᵢᵀδ + xᵢrᵢ + γw* + γδ, and its mean over the data is
@@ -139,7 +147,25 @@ public final class FiniteDataTheory {
   public static Prediction predict(double[] xs, double[] ys, int rows, int dim, double gamma,
       DMatrixRMaj a, double[] u, DMatrixRMaj lambda, int batch, double momentum,
       Sampling sampling) {
+    return predict(xs, ys, rows, dim, gamma, a, u, lambda, batch, momentum, sampling,
+        new double[dim]);
+  }
+
+  /**
+   * {@link #predict(double[], double[], int, int, double, DMatrixRMaj, double[], DMatrixRMaj,
+   * int, double, Sampling)} for SGD started at w₀ (with m₀ = 0). Only the flat directions of
+   * Â + γI (e.g. N &lt; D) remember w₀.
+   *
+   * @param start w₀, length dim. Not modified.
+   */
+  public static Prediction predict(double[] xs, double[] ys, int rows, int dim, double gamma,
+      DMatrixRMaj a, double[] u, DMatrixRMaj lambda, int batch, double momentum,
+      Sampling sampling, double[] start) {
     validate(xs, ys, rows, dim, gamma, batch, sampling);
+    if (start.length != dim) {
+      throw new IllegalArgumentException(
+          "Cannot predict: the start must have " + dim + " entries: " + start.length);
+    }
     requireSquare("A", a, dim);
     requireSquare("Λ", lambda, dim);
     if (u.length != dim) {
@@ -148,20 +174,21 @@ public final class FiniteDataTheory {
     }
     if (dim == 1) {
       return predictOneDim(xs, ys, gamma, a.get(0, 0), u[0], lambda.get(0, 0), batch, momentum,
-          sampling);
+          sampling, start[0]);
     }
-    return predictGeneral(xs, ys, rows, dim, gamma, a, u, lambda, batch, momentum, sampling);
+    return predictGeneral(xs, ys, rows, dim, gamma, a, u, lambda, batch, momentum, sampling,
+        start);
   }
 
   /** The general path for any D (tests compare it with the 1-d closed form). */
   static Prediction predictGeneral(double[] xs, double[] ys, int rows, int dim, double gamma,
       DMatrixRMaj a, double[] u, DMatrixRMaj lambda, int batch, double momentum,
-      Sampling sampling) {
+      Sampling sampling, double[] start) {
     validate(xs, ys, rows, dim, gamma, batch, sampling);
     validateStep(1, momentum);
     GeneralSolver.requireSymmetric("Λ", lambda);
     requireSquare("Λ", lambda, dim);
-    final Model m = Model.of(xs, ys, rows, dim, gamma, lambda, batch, sampling);
+    final Model m = Model.of(xs, ys, rows, dim, gamma, lambda, batch, sampling, start);
     if (m == null) {
       return Prediction.divergent();
     }
@@ -206,7 +233,8 @@ public final class FiniteDataTheory {
     requireSquare("Λ₀", lambda0, dim);
     validateStep(1, momentum);
     GeneralSolver.requireSymmetric("Λ₀", lambda0);
-    final Model m = Model.of(xs, ys, rows, dim, gamma, lambda0, batch, sampling);
+    final Model m = Model.of(xs, ys, rows, dim, gamma, lambda0, batch, sampling,
+        new double[dim]);
     if (m == null) {
       return 0;
     }
@@ -232,6 +260,12 @@ public final class FiniteDataTheory {
    */
   public static Prediction predictOneDim(double[] xs, double[] ys, double gamma, double a,
       double u, double lr, int batch, double momentum, Sampling sampling) {
+    return predictOneDim(xs, ys, gamma, a, u, lr, batch, momentum, sampling, 0);
+  }
+
+  /** The 1-d closed form from w₀ (which matters only when every xᵢ = 0 and γ = 0). */
+  private static Prediction predictOneDim(double[] xs, double[] ys, double gamma, double a,
+      double u, double lr, int batch, double momentum, Sampling sampling, double start) {
     final int rows = xs.length;
     validate(xs, ys, rows, 1, gamma, batch, sampling);
     validateStep(lr, momentum);
@@ -252,12 +286,12 @@ public final class FiniteDataTheory {
     final double h = m2 + gamma;
     if (!(h > 0)) {
       if (m2 == 0 && gamma == 0) {
-        // Every xᵢ is 0: every gradient is 0 and w stays at w₀ = 0.
+        // Every xᵢ is 0: every gradient is 0 and w stays at w₀.
         double yy = 0;
         for (double y : ys) {
           yy += y * y;
         }
-        return oneDim(0, 0, yy / (2 * rows), h, a, u, 0);
+        return oneDim(0, start, yy / (2 * rows), h, a, u, 0);
       }
       return Prediction.divergent();
     }
@@ -330,7 +364,7 @@ public final class FiniteDataTheory {
   private record Model(DMatrixRMaj h, Reduction reduction, double[] w, double lHat,
       NoiseModel noise) {
     static Model of(double[] xs, double[] ys, int rows, int dim, double gamma,
-        DMatrixRMaj lambda, int batch, Sampling sampling) {
+        DMatrixRMaj lambda, int batch, Sampling sampling, double[] start) {
       final DMatrixRMaj x = DMatrixRMaj.wrap(rows, dim, xs);
       // Step 1: H = Â + γI and b = Xᵀy/N.
       final DMatrixRMaj h = new DMatrixRMaj(dim, dim);
@@ -340,13 +374,19 @@ public final class FiniteDataTheory {
       for (int i = 0; i < dim; i++) {
         h.data[i * dim + i] += gamma;
       }
+      // b − Hw₀ with b = Xᵀy/N.
       final double[] b = new double[dim];
       for (int i = 0; i < rows; i++) {
         for (int j = 0; j < dim; j++) {
           b[j] += xs[i * dim + j] * ys[i] / rows;
         }
       }
-      // Step 2: w* = V diag(d)⁺ Vᵀ b (V = Λ^½Q), flat directions must carry no gradient.
+      for (int i = 0; i < dim; i++) {
+        for (int j = 0; j < dim; j++) {
+          b[i] -= h.data[i * dim + j] * start[j];
+        }
+      }
+      // Step 2: w* = w₀ + V diag(d)⁺ Vᵀ(b − Hw₀) (V = Λ^½Q); flat directions carry no gradient.
       final Reduction r = Reduction.of(h, lambda);
       double dMax = 0;
       for (double d : r.d()) {
@@ -375,7 +415,7 @@ public final class FiniteDataTheory {
           t[k] /= d;
         }
       }
-      final double[] w = new double[dim];
+      final double[] w = start.clone();
       for (int i = 0; i < dim; i++) {
         for (int k = 0; k < dim; k++) {
           w[i] += v.data[i * dim + k] * t[k];

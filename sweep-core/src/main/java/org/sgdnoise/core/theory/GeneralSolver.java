@@ -48,8 +48,9 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  *       C₀'ᵢⱼ/(Lᵢⱼ − n'ᵢn'ⱼ/S), and the diagonal is element-wise plus the rank-one trace coupling,
  *       solved exactly (Sherman–Morrison): gᵢ = Lᵢᵢ − n'ᵢ²/S, T = Tr[N'X] = (Σ n'ᵢC₀'ᵢᵢ/gᵢ)/(1 −
  *       Σ n'ᵢ²/(S gᵢ)), Xᵢᵢ = (C₀'ᵢᵢ + n'ᵢT/S)/gᵢ. O(D²) after the reduction.
- *   <li><i>direct</i> (D² ≤ {@value #DIRECT_MAX_UNKNOWNS}): the matrix of 𝒩' on the D(D+1)/2
- *       entries Xᵢⱼ (i ≤ j) is built column by column and (diag(L) − 𝒩') x = C₀' is solved by LU.
+ *   <li><i>direct</i> (D² ≤ {@value #DIRECT_MAX_UNKNOWNS}, or on request): the matrix of 𝒩' on
+ *       the D(D+1)/2 entries Xᵢⱼ (i ≤ j) is built column by column and (diag(L) − 𝒩') x = C₀'
+ *       is solved by LU.
  *   <li><i>iterative</i>: GMRES on (I − 𝒩'∘𝓛⁻¹) Y = C₀', X = Y ∘ (1/L), i.e. right-preconditioned
  *       by the element-wise inverse of the deterministic operator, so GMRES minimises the true
  *       residual of the reduced equation. Matrix-free: one application of 𝒩' (O(D³) for the
@@ -87,11 +88,26 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  *
  * <p><b>Residual.</b> {@link Solution#relativeResidual()} is ‖lhs − ΛC(Σ)Λ‖_F / ‖ΛC(Σ)Λ‖_F of
  * eq. 3 evaluated in the original basis with the returned Σ, independently of the reduction.
+ *
+ * <p><b>Cost.</b> One symmetric eigendecomposition (EJML's QR algorithm; for a diagonal Λ only
+ * that of Λ^½HΛ^½) plus a few dense products, done by a blocked kernel that splits rows over the
+ * common fork-join pool and computes only half of every product known to be symmetric: N' and
+ * C₀' (1.5 products each, skipped on the diagonal path), 1.5 per Krylov step, 1.5 (0.5 for a
+ * diagonal X) to expand Σ, and 2.5–5 for C(Σ) and the residual (2.5 when Λ is diagonal and the
+ * noise Gaussian with H − N diagonal, e.g. label noise or L2 with a diagonal Γ: then NΣN comes
+ * from HΣ and HΣH). Krylov bases are capped at {@value #KRYLOV_BYTES} bytes. {@link
+ * #criticalScale} needs one spectral radius per root-finding step, so on the iterative path it
+ * costs tens of solves.
  */
 public final class GeneralSolver {
 
-  /** AUTO uses the direct solve when D² is at most this. */
-  static final int DIRECT_MAX_UNKNOWNS = 400;
+  /**
+   * AUTO uses the direct solve when D² is at most this (D ≤ 8). Beyond it the iterative path is
+   * faster, mostly for {@link #criticalScale}, which needs a dense eigen-solve of the
+   * D(D+1)/2-square matrix at every root-finding step on the direct path (measured: D = 10, N =
+   * 2000 empirical model, 73 ms direct vs 35 ms iterative; D = 20, 1.1 s vs 45 ms).
+   */
+  static final int DIRECT_MAX_UNKNOWNS = 64;
 
   /** Relative asymmetry of H, Λ, N or C₀ that is rejected. */
   private static final double SYMMETRY_TOL = 1e-10;
@@ -170,14 +186,14 @@ public final class GeneralSolver {
    * @param iterations applications of the reduced noise operator 𝒩' (Krylov steps, or columns of
    *     the direct matrix); 0 on the diagonal path
    * @param spectralRadius ρ(K) of K(X) = 𝓛⁻¹(𝒩'(X)); NaN when the deterministic part is
-   *     already unstable (K is then undefined)
+   *     already unstable (K is then undefined) or the noise drives a flat direction
    */
   public record Solution(DMatrixRMaj sigma, DMatrixRMaj noise, boolean diverges,
       double relativeResidual, int iterations, double spectralRadius) {}
 
   /** How to solve the reduced equation (tests force a path; users take AUTO). */
   enum Method {
-    /** Diagonal path when it applies, else direct for D² ≤ 400, else iterative. */
+    /** Diagonal path when it applies, else direct for D² ≤ 64, else iterative. */
     AUTO,
     /** Dense solve on the D(D+1)/2 unknowns. */
     DIRECT,
@@ -501,7 +517,7 @@ public final class GeneralSolver {
     for (double v : r.d) {
       dMax = Math.max(dMax, v);
     }
-    if (p.flatNoise() || !p.at(1.0).deterministicStableUpToScale()) {
+    if (p.negativeMode || p.flatNoise()) {
       return 0;
     }
     if (!(dMax > 0)) {
@@ -591,6 +607,8 @@ public final class GeneralSolver {
     final double momentum;
     final boolean[] flat;
     final boolean anyFlat;
+    /** Some non-flat mode has dᵢ &lt; 0: unstable at every scale. */
+    final boolean negativeMode;
     /** 𝒩' at scale 1 (reduced basis). */
     final NoiseModel noise;
     /** C₀' at scale 1. */
@@ -619,11 +637,14 @@ public final class GeneralSolver {
       }
       flat = new boolean[dim];
       boolean any = false;
+      boolean negative = false;
       for (int i = 0; i < dim; i++) {
         flat[i] = Math.abs(d[i]) <= FLAT_TOL * dMax;
         any |= flat[i];
+        negative |= !flat[i] && !(d[i] > 0);
       }
       anyFlat = any;
+      negativeMode = negative;
     }
 
     static Reduced of(Reduction r, DMatrixRMaj h, double momentum, NoiseModel noise,
@@ -686,16 +707,7 @@ public final class GeneralSolver {
           lInv[i * n + j] = 1 / v;
         }
       }
-      return new Scaled(c, l, lInv, stable, negativeModes(c));
-    }
-
-    private boolean negativeModes(double c) {
-      for (int i = 0; i < dim; i++) {
-        if (!flat[i] && !(d[i] > 0)) {
-          return true;
-        }
-      }
-      return false;
+      return new Scaled(c, l, lInv, stable);
     }
 
     /** True when the noise drives a flat direction (no stationary state at any scale). */
@@ -734,7 +746,7 @@ public final class GeneralSolver {
       }
       final KrylovOp op = new KrylovOp(this, s);
       final double[] start = identity(dim);
-      if (lastPerron != null) {
+      if (lastPerron != null && frobenius(lastPerron) > 0) {
         // Warm start near the previous Perron vector, kept positive definite.
         final double scale = frobenius(start) / frobenius(lastPerron);
         for (int i = 0; i < start.length; i++) {
@@ -992,14 +1004,8 @@ public final class GeneralSolver {
     }
   }
 
-  /** Element-wise operator at one scale. */
-  private record Scaled(double c, double[] l, double[] lInv, boolean stable,
-      boolean negativeModes) {
-    /** False when some non-flat mode is not positive: no scale c &gt; 0 can be stable. */
-    boolean deterministicStableUpToScale() {
-      return !negativeModes;
-    }
-  }
+  /** The element-wise operator L (and 1/L, 0 on flat pairs) at scale c; stable: every mode. */
+  private record Scaled(double c, double[] l, double[] lInv, boolean stable) {}
 
   /** K'(Y) = c²𝒩'(Y ∘ (1/L)) on D² arrays, counting applications. */
   private static final class KrylovOp {
@@ -1235,7 +1241,7 @@ public final class GeneralSolver {
         vec[i] = -vec[i];
       }
     }
-    return new Rho(converged ? value : Math.max(value, 0), vec, converged);
+    return new Rho(value, vec, converged);
   }
 
   private static int krylovCap(int n) {

@@ -99,15 +99,23 @@ final class ExactMomentOracle {
   }
 
   /**
-   * The same data-set recursion iterated exactly from w₀ = 0, m₀ = 0 for {@code steps} steps
+   * The same data-set recursion iterated exactly from w₀ = start, m₀ = 0 for {@code steps} steps
    * (for singular problems, N &lt; D, whose conserved directions make I − T̄ singular).
    */
   static Chain datasetTransient(double[] xs, double[] ys, int rows, int dim, double gamma,
-      DMatrixRMaj lambda, int batch, double mu, boolean replacement, int steps) {
+      DMatrixRMaj lambda, int batch, double mu, boolean replacement, double[] start,
+      int steps) {
     final Averages avg = averages(xs, ys, rows, dim, gamma, lambda, batch, mu, replacement);
     final int s = 2 * dim;
+    // z₀ = (w₀, 0), deterministic: E z₀z₀ᵀ = z₀z₀ᵀ.
     DMatrixRMaj zbar = new DMatrixRMaj(s, 1);
+    System.arraycopy(start, 0, zbar.data, 0, dim);
     DMatrixRMaj z = new DMatrixRMaj(s * s, 1);
+    for (int i = 0; i < s; i++) {
+      for (int j = 0; j < s; j++) {
+        z.data[i * s + j] = zbar.data[i] * zbar.data[j];
+      }
+    }
     for (int t = 0; t < steps; t++) {
       final DMatrixRMaj src = secondMomentSource(avg, zbar);
       final DMatrixRMaj next = new DMatrixRMaj(s * s, 1);
@@ -162,7 +170,7 @@ final class ExactMomentOracle {
     return out;
   }
 
-  /** Minibatch averages: T̄, c̄, E[T⊗T], E[T⊗c], E[c⊗T] (as needed), E[c⊗c]. */
+  /** Minibatch averages T̄, c̄, E[T⊗T], and every (T_b, c_b) for the source terms. */
   private record Averages(DMatrixRMaj tbar, DMatrixRMaj cbar, DMatrixRMaj ett,
       List<DMatrixRMaj> ts, List<DMatrixRMaj> cs) {}
 

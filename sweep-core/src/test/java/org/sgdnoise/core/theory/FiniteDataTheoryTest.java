@@ -317,14 +317,22 @@ class FiniteDataTheoryTest {
       for (boolean scalar : new boolean[] {true, false}) {
         final DMatrixRMaj lambda0 = scalar ? CommonOps_DDRM.identity(3)
             : LabelNoiseTheoryTest.randomSpd(3, rng);
-        final Transient t = Transient.run(d, lambda0, 1, mu, s);
-        assertThat(t.p.diverges()).isFalse();
-        assertThat(t.p.traceSigma()).isLessThan(1e-12);
-        assertThat(CommonOps_DDRM.trace(t.ex.sigma())).isLessThan(1e-12);
-        assertRel(t.p.lTest(), t.losses.test);
-        // Interpolation: the training loss is 0 up to rounding.
-        assertThat(t.p.lTrain()).isCloseTo(0, within(1e-12));
-        assertThat(t.losses.train).isCloseTo(0, within(1e-12));
+        // From w₀ = 0 (the default) and from the teacher, as the engine's simulator starts:
+        // starting at u leaves no error along the null space of Â, so the test loss is lower.
+        final double[] lTest = new double[2];
+        final double[][] starts = {new double[3], d.u};
+        for (int k = 0; k < 2; k++) {
+          final Transient t = Transient.run(d, lambda0, 1, mu, s, starts[k]);
+          lTest[k] = t.p.lTest();
+          assertThat(t.p.diverges()).isFalse();
+          assertThat(t.p.traceSigma()).isLessThan(1e-12);
+          assertThat(CommonOps_DDRM.trace(t.ex.sigma())).isLessThan(1e-12);
+          assertRel(t.p.lTest(), t.losses.test);
+          // Interpolation: the training loss is 0 up to rounding.
+          assertThat(t.p.lTrain()).isCloseTo(0, within(1e-12));
+          assertThat(t.losses.train).isCloseTo(0, within(1e-12));
+        }
+        assertThat(lTest[1]).isLessThan(lTest[0]);
       }
     }
   }
@@ -345,7 +353,7 @@ class FiniteDataTheoryTest {
       for (boolean scalar : new boolean[] {true, false}) {
         final DMatrixRMaj lambda0 = scalar ? CommonOps_DDRM.identity(3)
             : LabelNoiseTheoryTest.randomSpd(3, rng);
-        final Transient t = Transient.run(d, lambda0, 2, mu, s);
+        final Transient t = Transient.run(d, lambda0, 2, mu, s, new double[] {0.3, -0.2, 0.5});
         assertThat(t.p.diverges()).isFalse();
         assertThat(t.p.traceSigma()).isGreaterThan(1e-6);
         GeneralSolverTest.assertMatrixRel(t.p.sigma(), t.ex.sigma(), EXACT_REL_TOL);
@@ -355,17 +363,18 @@ class FiniteDataTheoryTest {
     }
   }
 
-  /** Theory at half the critical scale and the exact moments after many steps from w₀ = 0. */
+  /** Theory at half the critical scale and the exact moments after many steps from w₀. */
   record Transient(Prediction p, ExactMomentOracle.Chain ex, Losses losses) {
-    static Transient run(Data d, DMatrixRMaj lambda0, int batch, double mu, Sampling s) {
+    static Transient run(Data d, DMatrixRMaj lambda0, int batch, double mu, Sampling s,
+        double[] start) {
       final double crit = FiniteDataTheory.criticalScale(d.xs, d.ys, d.rows, d.dim, 0, lambda0,
           batch, mu, s);
       assertThat(crit).isPositive();
       final DMatrixRMaj lambda = GeneralSolverTest.scaled(lambda0, 0.5 * crit);
       final Prediction p = FiniteDataTheory.predict(d.xs, d.ys, d.rows, d.dim, 0, d.a, d.u,
-          lambda, batch, mu, s);
+          lambda, batch, mu, s, start);
       final ExactMomentOracle.Chain ex = ExactMomentOracle.datasetTransient(d.xs, d.ys, d.rows,
-          d.dim, 0, lambda, batch, mu, s == Sampling.WITH_REPLACEMENT, TRANSIENT_STEPS);
+          d.dim, 0, lambda, batch, mu, s == Sampling.WITH_REPLACEMENT, start, TRANSIENT_STEPS);
       return new Transient(p, ex, Losses.of(d, 0, ex.mean(), ex.sigma()));
     }
   }
@@ -399,7 +408,8 @@ class FiniteDataTheoryTest {
       final Prediction p = FiniteDataTheory.predictOneDim(d.xs, d.ys, gamma, d.a.get(0, 0),
           d.u[0], lr, batch, mu, s);
       final Prediction q = FiniteDataTheory.predictGeneral(d.xs, d.ys, d.rows, 1, gamma, d.a,
-          d.u, GeneralSolverTest.scaled(CommonOps_DDRM.identity(1), lr), batch, mu, s);
+          d.u, GeneralSolverTest.scaled(CommonOps_DDRM.identity(1), lr), batch, mu, s,
+          new double[1]);
       assertThat(p.diverges()).isFalse();
       assertThat(q.diverges()).isFalse();
       assertClose(p.traceSigma(), q.traceSigma());

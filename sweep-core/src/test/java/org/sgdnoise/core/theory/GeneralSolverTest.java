@@ -281,7 +281,7 @@ class GeneralSolverTest {
 
   @Test
   void iterativePathMatchesKroneckerSolveBeyondTheDirectSize() {
-    // D = 24: D² = 576 > 400, so AUTO takes the iterative path.
+    // D = 24: D² = 576 > 64, so AUTO takes the iterative path.
     final int dim = 24;
     final SplittableRandom rng = new SplittableRandom(7L);
     for (double mu : new double[] {0, 0.6}) {
