@@ -61,13 +61,47 @@ public record CellResult(
    * @param sigmaEff2 σ_eff² = uᵀAK⁻¹Bu (input noise), or NaN
    * @param solver how Σ was obtained: closed_form, reduction or iterative
    * @param solverResidual relative residual of Theorem 1 for the iterative solver, or NaN
+   * @param hessianTrASigma the Hessian-approximation comparator of the paper's Figure 6
+   *     (high_dim), or NaN
    */
   public record Extras(Prediction paper, double paperCriticalLr, double gammaStar,
       double gammaStarLTest, Boolean gammaStarNegative, Boolean paperGammaStarNegative,
-      double scalingRatio, double sigmaEff2, String solver, double solverResidual) {
+      double scalingRatio, double sigmaEff2, String solver, double solverResidual,
+      double hessianTrASigma) {
     /** Nothing beyond the common theory, obtained in closed form. */
     public static final Extras CLOSED_FORM = new Extras(null, Double.NaN, Double.NaN, Double.NaN,
-        null, null, Double.NaN, Double.NaN, "closed_form", Double.NaN);
+        null, null, Double.NaN, Double.NaN, "closed_form", Double.NaN, Double.NaN);
+
+    public Extras withPaper(Prediction p, double criticalLr) {
+      return new Extras(p, criticalLr, gammaStar, gammaStarLTest, gammaStarNegative,
+          paperGammaStarNegative, scalingRatio, sigmaEff2, solver, solverResidual,
+          hessianTrASigma);
+    }
+
+    public Extras withGammaStar(double g, double lTest, Boolean negative, Boolean paperNegative) {
+      return new Extras(paper, paperCriticalLr, g, lTest, negative, paperNegative, scalingRatio,
+          sigmaEff2, solver, solverResidual, hessianTrASigma);
+    }
+
+    public Extras withScalingRatio(double r) {
+      return new Extras(paper, paperCriticalLr, gammaStar, gammaStarLTest, gammaStarNegative,
+          paperGammaStarNegative, r, sigmaEff2, solver, solverResidual, hessianTrASigma);
+    }
+
+    public Extras withSigmaEff2(double s2) {
+      return new Extras(paper, paperCriticalLr, gammaStar, gammaStarLTest, gammaStarNegative,
+          paperGammaStarNegative, scalingRatio, s2, solver, solverResidual, hessianTrASigma);
+    }
+
+    public Extras withSolver(String how, double residual) {
+      return new Extras(paper, paperCriticalLr, gammaStar, gammaStarLTest, gammaStarNegative,
+          paperGammaStarNegative, scalingRatio, sigmaEff2, how, residual, hessianTrASigma);
+    }
+
+    public Extras withHessianTrASigma(double v) {
+      return new Extras(paper, paperCriticalLr, gammaStar, gammaStarLTest, gammaStarNegative,
+          paperGammaStarNegative, scalingRatio, sigmaEff2, solver, solverResidual, v);
+    }
   }
 
   /**

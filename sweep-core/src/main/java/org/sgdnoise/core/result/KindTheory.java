@@ -91,8 +91,7 @@ final class KindTheory {
     if (!Double.isNaN(cell.scalingK())) {
       ratio = ScalingRatio.ratio(a, cell.lr(), cell.batch(), cell.momentum(), cell.scalingK());
     }
-    Extras extras = new Extras(null, Double.NaN, Double.NaN, Double.NaN, null, null, ratio,
-        Double.NaN, solver, Double.NaN);
+    Extras extras = Extras.CLOSED_FORM.withSolver(solver, Double.NaN).withScalingRatio(ratio);
     return new Outcome(p, critical, baselines, tails, extras);
   }
 
@@ -125,8 +124,8 @@ final class KindTheory {
     Prediction t = r.theory();
     Prediction paper = t.diverges() ? t : new Prediction(false, t.kappa(), t.trASigma(),
         t.traceSigma(), t.lTrain(), r.paperLTest(), t.traceNoise(), null, null);
-    Extras extras = new Extras(paper, Double.NaN, Double.NaN, Double.NaN, null, null,
-        Double.NaN, r.sigmaEff2(), solver, Double.NaN);
+    Extras extras = Extras.CLOSED_FORM.withSolver(solver, Double.NaN)
+        .withPaper(paper, Double.NaN).withSigmaEff2(r.sigmaEff2());
     return new Outcome(t, critical, scalarLr(cell) ? r.baselines() : null, null, extras);
   }
 
@@ -145,9 +144,8 @@ final class KindTheory {
       L2Theory.GammaStar g = L2Theory.gammaStar(a, u, cell.lr(), cell.batch(), cell.momentum());
       Boolean paperNegative = cell.dim() == 1 && cell.momentum() == 0
           ? L2Theory.paperNegativeGammaStar1d(a[0] * cell.lr(), cell.batch()) : null;
-      Extras extras = new Extras(null, Double.NaN, g.exists() ? g.gamma() : Double.NaN,
-          g.exists() ? g.lTest() : Double.NaN, g.exists() ? g.gamma() < 0 : null, paperNegative,
-          Double.NaN, Double.NaN, "closed_form", Double.NaN);
+      Extras extras = Extras.CLOSED_FORM.withGammaStar(g.exists() ? g.gamma() : Double.NaN,
+          g.exists() ? g.lTest() : Double.NaN, g.exists() ? g.gamma() < 0 : null, paperNegative);
       return new Outcome(r.theory(), r.criticalLr(), r.baselines(), null, extras);
     }
     // A matrix learning rate does not commute with K = A + γI in general: Theorem 1 with the
@@ -182,8 +180,7 @@ final class KindTheory {
     CommonOps_DDRM.scale(cell.lr(), lambda);
     GeneralSolver.Solution s = GeneralSolver.solve(k, lambda, cell.momentum(), noise);
     final double critical = GeneralSolver.criticalScale(k, lambda0, cell.momentum(), noise);
-    Extras extras = new Extras(null, Double.NaN, Double.NaN, Double.NaN, null, null,
-        Double.NaN, Double.NaN, "iterative", s.relativeResidual());
+    Extras extras = Extras.CLOSED_FORM.withSolver("iterative", s.relativeResidual());
     if (s.diverges()) {
       return new Outcome(Prediction.divergent(), critical, null, null, extras);
     }
@@ -207,8 +204,8 @@ final class KindTheory {
   private static Outcome highDim(Cell cell) {
     HighDimTheory.Result r = HighDimTheory.marchenkoPastur(cell.dim(), cell.alpha(),
         cell.spectrum()[0], cell.lr(), cell.batch(), cell.momentum(), cell.labelNoiseVar());
-    Extras extras = new Extras(r.paper(), r.paperCriticalLr(), Double.NaN, Double.NaN, null,
-        null, Double.NaN, Double.NaN, "closed_form", Double.NaN);
+    Extras extras = Extras.CLOSED_FORM.withPaper(r.paper(), r.paperCriticalLr())
+        .withHessianTrASigma(r.hessianTrASigma());
     return new Outcome(r.theory(), r.criticalLr(), null, null, extras);
   }
 

@@ -274,6 +274,10 @@ public final class Tables {
     addBaseline(c, "cts", 0, "continuous-time Hessian approximation C ≈ H/S (Appendix B; H = A"
         + " for label noise, K = A + B or A + γI for input noise and l2); never diverges");
     addBaseline(c, "dt", 1, "discrete-time Hessian approximation C ≈ H/S (Appendix B)");
+    c.add(Column.of("baseline_dt_tr_a_sigma", DOUBLE, true, "", "high_dim: Tr[ÂΣ] by the"
+        + " Hessian approximation the paper's Figure 6 compares with, (λσ²/S)Tr[Â(2I − λÂ)⁻¹]"
+        + " (Marchenko–Pastur limit); null for other kinds",
+        row -> extra(row, CellResult.Extras::hessianTrASigma)));
     c.add(Column.of("baseline_dt_diverges", BOOLEAN, true, "", "the discrete-time Hessian"
         + " approximation diverges (λ·h_max ≥ 2); μ = 0, scalar λ and kinds label_noise,"
         + " input_noise, l2 only",
