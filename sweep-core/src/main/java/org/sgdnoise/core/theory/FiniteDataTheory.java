@@ -370,7 +370,7 @@ public final class FiniteDataTheory {
       final DMatrixRMaj h = new DMatrixRMaj(dim, dim);
       GeneralSolver.multTransA(x, x, h);
       CommonOps_DDRM.scale(1.0 / rows, h);
-      GeneralSolver.symmetrize(h);
+      Matrices.symmetrize(h);
       for (int i = 0; i < dim; i++) {
         h.data[i * dim + i] += gamma;
       }

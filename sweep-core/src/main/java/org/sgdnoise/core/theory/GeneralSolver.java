@@ -12,6 +12,7 @@ import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
 import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 import org.ejml.interfaces.linsol.LinearSolverDense;
+import org.sgdnoise.core.theory.Matrices.Eigen;
 
 /**
  * The general solver of Theorem 1 (eq. 3) of Ziyin et al., "Strength of Minibatch Noise in SGD"
@@ -284,7 +285,7 @@ public final class GeneralSolver {
     }
     CommonOps_DDRM.scale(factor, constant);
     CommonOps_DDRM.addEquals(constant, c0);
-    symmetrize(constant);
+    Matrices.symmetrize(constant);
     return Empirical.of(x, factor, constant);
   }
 
@@ -304,7 +305,7 @@ public final class GeneralSolver {
       for (int i = 0; i < o.length; i++) {
         o[i] = inv * (o[i] + trace * n.data[i]);
       }
-      symmetrize(out);
+      Matrices.symmetrize(out);
     }
 
     @Override
@@ -555,23 +556,23 @@ public final class GeneralSolver {
           root.set(i, i, Math.sqrt(l));
         }
       } else {
-        final Eigen el = Eigen.symmetric(lambda);
-        for (double l : el.values) {
+        final Eigen el = symmetricEigen(lambda);
+        for (double l : el.values()) {
           if (!(l > 0)) {
             throw new IllegalArgumentException("Cannot reduce Theorem 1: the learning-rate"
                 + " matrix is not positive definite: eigenvalue " + l);
           }
         }
-        final DMatrixRMaj us = el.vectors.copy();
+        final DMatrixRMaj us = el.vectors().copy();
         for (int j = 0; j < n; j++) {
-          final double s = Math.sqrt(el.values[j]);
+          final double s = Math.sqrt(el.values()[j]);
           for (int i = 0; i < n; i++) {
             us.data[i * n + j] *= s;
           }
         }
         root = new DMatrixRMaj(n, n);
-        multTransB(us, el.vectors, root);
-        symmetrize(root);
+        multTransB(us, el.vectors(), root);
+        Matrices.symmetrize(root);
       }
       final DMatrixRMaj b;
       if (diagonal) {
@@ -584,19 +585,19 @@ public final class GeneralSolver {
       } else {
         b = congruence(root, h);
       }
-      final Eigen eb = Eigen.symmetric(b);
+      final Eigen eb = symmetricEigen(b);
       final DMatrixRMaj v = new DMatrixRMaj(n, n);
       if (diagonal) {
         for (int i = 0; i < n; i++) {
           final double s = root.get(i, i);
           for (int j = 0; j < n; j++) {
-            v.data[i * n + j] = s * eb.vectors.data[i * n + j];
+            v.data[i * n + j] = s * eb.vectors().data[i * n + j];
           }
         }
       } else {
-        mult(root, eb.vectors, v);
+        mult(root, eb.vectors(), v);
       }
-      return new Reduction(eb.values, v, diagonal);
+      return new Reduction(eb.values(), v, diagonal);
     }
   }
 
@@ -998,7 +999,7 @@ public final class GeneralSolver {
         }
         prev = res;
       }
-      symmetrize(x);
+      Matrices.symmetrize(x);
       applies = op.applies;
       return new Outcome(x, rho.value, applies);
     }
@@ -1028,7 +1029,7 @@ public final class GeneralSolver {
         in.data[i] = y[i] * li[i];
       }
       p.noise.applyLinear(in, out);
-      symmetrize(out);
+      Matrices.symmetrize(out);
       final double c2 = s.c * s.c;
       for (int i = 0; i < y.length; i++) {
         result[i] = c2 * out.data[i];
@@ -1322,7 +1323,7 @@ public final class GeneralSolver {
       noise.applyLinear(sigma, c);
     }
     CommonOps_DDRM.addEquals(c, noise.constant());
-    symmetrize(c);
+    Matrices.symmetrize(c);
     if (diagonalLambda) {
       for (int i = 0; i < n; i++) {
         for (int j = 0; j < n; j++) {
@@ -1631,17 +1632,6 @@ public final class GeneralSolver {
     }
   }
 
-  static void symmetrize(DMatrixRMaj m) {
-    final int n = m.numRows;
-    for (int i = 0; i < n; i++) {
-      for (int j = i + 1; j < n; j++) {
-        final double s = 0.5 * (m.data[i * n + j] + m.data[j * n + i]);
-        m.data[i * n + j] = s;
-        m.data[j * n + i] = s;
-      }
-    }
-  }
-
   static double dot(double[] a, double[] b) {
     double s = 0;
     for (int i = 0; i < a.length; i++) {
@@ -1729,27 +1719,15 @@ public final class GeneralSolver {
     return b;
   }
 
-  /** Symmetric eigendecomposition: values and orthonormal column eigenvectors. */
-  private record Eigen(double[] values, DMatrixRMaj vectors) {
-    static Eigen symmetric(DMatrixRMaj m) {
-      final int n = m.numRows;
-      final DMatrixRMaj sym = m.copy();
-      symmetrize(sym);
-      final EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, true, true);
-      if (!eig.decompose(sym)) {
-        throw new IllegalStateException("Cannot decompose: eigendecomposition failed: size " + n);
-      }
-      final double[] values = new double[n];
-      final DMatrixRMaj vectors = new DMatrixRMaj(n, n);
-      for (int j = 0; j < n; j++) {
-        values[j] = eig.getEigenvalue(j).getReal();
-        final DMatrixRMaj col = eig.getEigenVector(j);
-        final double norm = frobenius(col.data);
-        for (int i = 0; i < n; i++) {
-          vectors.data[i * n + j] = col.data[i] / norm;
-        }
-      }
-      return new Eigen(values, vectors);
+  /** Symmetric eigendecomposition of (m + mᵀ)/2: values and orthonormal column eigenvectors. */
+  private static Eigen symmetricEigen(DMatrixRMaj m) {
+    final DMatrixRMaj sym = m.copy();
+    Matrices.symmetrize(sym);
+    final Eigen e = Eigen.symmetricOrNull(sym);
+    if (e == null) {
+      throw new IllegalStateException(
+          "Cannot decompose: eigendecomposition failed: size " + m.numRows);
     }
+    return e;
   }
 }

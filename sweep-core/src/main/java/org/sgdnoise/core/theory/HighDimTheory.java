@@ -206,7 +206,8 @@ public final class HighDimTheory {
       Variant variant) {
     final String what = "Cannot evaluate the stability sum";
     checkSpectrum(what, aHat);
-    checkBatchMomentum(what, batch, momentum);
+    Checks.batch(what, batch);
+    Checks.momentum(what, momentum);
     if (!(lr > 0)) {
       throw new IllegalArgumentException(what + ": learning rate must be > 0: " + lr);
     }
@@ -235,7 +236,8 @@ public final class HighDimTheory {
   public static double criticalLr(double[] aHat, int batch, double momentum, Variant variant) {
     final String what = "Cannot compute the critical learning rate";
     checkSpectrum(what, aHat);
-    checkBatchMomentum(what, batch, momentum);
+    Checks.batch(what, batch);
+    Checks.momentum(what, momentum);
     double aMax = 0;
     double trA = 0;
     for (int i = 0; i < aHat.length; i++) {
@@ -281,7 +283,8 @@ public final class HighDimTheory {
     if (!(a > 0) || dim < 1) {
       throw new IllegalArgumentException(what + ": need a > 0 and D >= 1: " + a + ", " + dim);
     }
-    checkBatchMomentum(what, batch, momentum);
+    Checks.batch(what, batch);
+    Checks.momentum(what, momentum);
     return 2 * (1 - momentum) * batch / (a * (dim + batch * variant.coefficient(batch, momentum)));
   }
 
@@ -294,7 +297,8 @@ public final class HighDimTheory {
       double momentum, Variant variant) {
     final String what = "Cannot compute the Marchenko-Pastur critical learning rate";
     checkMarchenkoPastur(what, dim, a);
-    checkBatchMomentum(what, batch, momentum);
+    Checks.batch(what, batch);
+    Checks.momentum(what, momentum);
     if (!(alpha > 0 && alpha < Double.POSITIVE_INFINITY)) {
       throw new IllegalArgumentException(what + ": alpha must be finite and > 0: " + alpha);
     }
@@ -477,32 +481,13 @@ public final class HighDimTheory {
     if (dim < 1) {
       throw new IllegalArgumentException(what + ": D must be >= 1: " + dim);
     }
-    if (!(a > 0 && a < Double.POSITIVE_INFINITY)) {
-      throw new IllegalArgumentException(what + ": population scale a must be finite and > 0: "
-          + a);
-    }
+    Checks.positiveFinite(what, "population scale a", a);
   }
 
   private static void checkCommon(String what, double alpha, double lr, int batch,
       double momentum, double sigma2) {
-    if (!(alpha > 0 && alpha < Double.POSITIVE_INFINITY)) {
-      throw new IllegalArgumentException(what + ": alpha must be finite and > 0: " + alpha);
-    }
-    if (!(lr > 0 && lr < Double.POSITIVE_INFINITY)) {
-      throw new IllegalArgumentException(what + ": learning rate must be finite and > 0: " + lr);
-    }
-    checkBatchMomentum(what, batch, momentum);
-    if (!(sigma2 >= 0 && sigma2 < Double.POSITIVE_INFINITY)) {
-      throw new IllegalArgumentException(what + ": sigma2 must be finite and >= 0: " + sigma2);
-    }
-  }
-
-  private static void checkBatchMomentum(String what, int batch, double momentum) {
-    if (batch < 1) {
-      throw new IllegalArgumentException(what + ": batch size must be >= 1: " + batch);
-    }
-    if (!(momentum >= 0 && momentum < 1)) {
-      throw new IllegalArgumentException(what + ": momentum must be in [0, 1): " + momentum);
-    }
+    Checks.positiveFinite(what, "alpha", alpha);
+    Checks.step(what, lr, batch, momentum);
+    Checks.nonNegativeFinite(what, "sigma2", sigma2);
   }
 }

@@ -40,6 +40,10 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
 public final class InputNoiseTheory {
   /** Relative tolerance for symmetry of the input matrices. */
   private static final double SYMMETRY_TOL = 1e-12;
+  /** Message prefix of the matrix-input validation. */
+  private static final String SOLVE = "Cannot solve input noise";
+  /** Message prefix of the spectrum / scalar validation. */
+  private static final String COMPUTE = "Cannot compute input noise";
 
   private InputNoiseTheory() {}
 
@@ -70,7 +74,7 @@ public final class InputNoiseTheory {
   public static Result ofSpectrum(double[] a, double[] b, double[] u, double lr, int batch,
       double momentum) {
     checkSpectra(a, b, u);
-    checkStep(lr, batch, momentum);
+    Checks.step(COMPUTE, lr, batch, momentum);
     final int dim = a.length;
     // Step 0: K, σ_eff² = Σ aᵢbᵢuᵢ²/kᵢ, bias (w*−u)ᵀA(w*−u) = Σ aᵢ(bᵢuᵢ/kᵢ)², Tr K.
     final double[] k = new double[dim];
@@ -134,15 +138,15 @@ public final class InputNoiseTheory {
   public static Result solve(DMatrixRMaj a, DMatrixRMaj b, double[] u, DMatrixRMaj lambda,
       int batch, double momentum) {
     final int dim = a.numRows;
-    checkSymmetric("A", a, dim);
-    checkSymmetric("B", b, dim);
-    checkSymmetric("Λ", lambda, dim);
+    Checks.symmetric(SOLVE, "A", a, dim, SYMMETRY_TOL);
+    Checks.symmetric(SOLVE, "B", b, dim, SYMMETRY_TOL);
+    Checks.symmetric(SOLVE, "Λ", lambda, dim, SYMMETRY_TOL);
     if (u.length != dim) {
       throw new IllegalArgumentException(
           "Cannot solve input noise: u must have length " + dim + ": " + u.length);
     }
-    checkFinite("u", u);
-    checkStep(1, batch, momentum);
+    Checks.finite(COMPUTE, "u", u);
+    Checks.step(COMPUTE, 1, batch, momentum);
     // Step 0: K, w* = K⁻¹Au, v = w* − u, bias = vᵀAv, σ_eff² = vᵀAv + w*ᵀBw* (= 2L(w*)).
     final DMatrixRMaj k = new DMatrixRMaj(dim, dim);
     CommonOps_DDRM.add(a, b, k);
@@ -187,7 +191,7 @@ public final class InputNoiseTheory {
    */
   public static double criticalLr(double[] a, double[] b, int batch, double momentum) {
     checkSpectra(a, b, new double[a.length]);
-    checkStep(1, batch, momentum);
+    Checks.step(COMPUTE, 1, batch, momentum);
     final double[] k = new double[a.length];
     for (int i = 0; i < k.length; i++) {
       k[i] = a[i] + b[i];
@@ -282,27 +286,6 @@ public final class InputNoiseTheory {
     return true;
   }
 
-  private static void checkSymmetric(String name, DMatrixRMaj m, int dim) {
-    if (m.numRows != dim || m.numCols != dim) {
-      throw new IllegalArgumentException("Cannot solve input noise: " + name + " must be "
-          + dim + "x" + dim + ": " + m.numRows + "x" + m.numCols);
-    }
-    final double scale = CommonOps_DDRM.elementMaxAbs(m);
-    for (int i = 0; i < dim; i++) {
-      for (int j = 0; j < dim; j++) {
-        final double x = m.unsafe_get(i, j);
-        if (!Double.isFinite(x)) {
-          throw new IllegalArgumentException(
-              "Cannot solve input noise: " + name + " has a non-finite element: " + x);
-        }
-        if (!(Math.abs(x - m.unsafe_get(j, i)) <= SYMMETRY_TOL * scale)) {
-          throw new IllegalArgumentException("Cannot solve input noise: " + name
-              + " is not symmetric: element (" + i + "," + j + ") " + x);
-        }
-      }
-    }
-  }
-
   private static void checkSpectra(double[] a, double[] b, double[] u) {
     if (a.length == 0 || b.length != a.length || u.length != a.length) {
       throw new IllegalArgumentException("Cannot compute input noise: a, b and u must have one"
@@ -318,30 +301,6 @@ public final class InputNoiseTheory {
             + " not non-negative and finite: " + b[i]);
       }
     }
-    checkFinite("u", u);
-  }
-
-  private static void checkFinite(String name, double[] x) {
-    for (double v : x) {
-      if (!Double.isFinite(v)) {
-        throw new IllegalArgumentException(
-            "Cannot compute input noise: " + name + " has a non-finite element: " + v);
-      }
-    }
-  }
-
-  private static void checkStep(double lr, int batch, double momentum) {
-    if (!(lr > 0) || lr == Double.POSITIVE_INFINITY) {
-      throw new IllegalArgumentException(
-          "Cannot compute input noise: learning rate is not positive and finite: " + lr);
-    }
-    if (batch < 1) {
-      throw new IllegalArgumentException(
-          "Cannot compute input noise: batch size is not positive: " + batch);
-    }
-    if (!(momentum >= 0 && momentum < 1)) {
-      throw new IllegalArgumentException(
-          "Cannot compute input noise: momentum is not in [0, 1): " + momentum);
-    }
+    Checks.finite(COMPUTE, "u", u);
   }
 }

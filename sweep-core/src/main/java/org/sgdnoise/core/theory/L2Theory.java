@@ -58,6 +58,10 @@ public final class L2Theory {
   private static final double COMMUTE_TOL = 1e-10;
   /** Relative tolerance for symmetry of the input matrices. */
   private static final double SYMMETRY_TOL = 1e-12;
+  /** Message prefix of the matrix-input validation. */
+  private static final String SOLVE = "Cannot solve L2";
+  /** Message prefix of the spectrum / scalar validation. */
+  private static final String COMPUTE = "Cannot compute L2 theory";
   /** Weights c of A + cΓ tried for a common eigenbasis (generic, irrational-looking). */
   private static final double[] MIX = {0.7236067977499790, 1.9318516525781366, 0.3090169943749474};
 
@@ -138,8 +142,8 @@ public final class L2Theory {
   public static Result solve(DMatrixRMaj a, DMatrixRMaj gamma, double[] u, double lr,
       int batch, double momentum) {
     final int dim = a.numRows;
-    checkSymmetric("A", a, dim);
-    checkSymmetric("Γ", gamma, dim);
+    Checks.symmetric(SOLVE, "A", a, dim, SYMMETRY_TOL);
+    Checks.symmetric(SOLVE, "Γ", gamma, dim, SYMMETRY_TOL);
     if (u.length != dim) {
       throw new IllegalArgumentException(
           "Cannot solve L2: u must have length " + dim + ": " + u.length);
@@ -182,7 +186,7 @@ public final class L2Theory {
    */
   public static double criticalLr(double[] a, double gamma, int batch, double momentum) {
     checkSpectrum(a, a);
-    checkStep(1, batch, momentum);
+    Checks.step(COMPUTE, 1, batch, momentum);
     if (!Double.isFinite(gamma)) {
       throw new IllegalArgumentException("Cannot compute L2 theory: γ is not finite: " + gamma);
     }
@@ -197,8 +201,8 @@ public final class L2Theory {
       throw new IllegalArgumentException("Cannot compute L2 theory: u must have length "
           + a.length + ": " + u.length);
     }
-    checkFinite("u", u);
-    checkStep(lr, batch, momentum);
+    Checks.finite(COMPUTE, "u", u);
+    Checks.step(COMPUTE, lr, batch, momentum);
     final int dim = a.length;
     // Step 0: kᵢ, wᵢ = aᵢγᵢũᵢ/kᵢ, T_U = Σ aᵢ(γᵢũᵢ/kᵢ)², |Av|² = Σ wᵢ², ½Tr[AK⁻¹ΓU], Tr A.
     final double[] k = new double[dim];
@@ -334,8 +338,8 @@ public final class L2Theory {
    */
   public static Corollary4 corollary4(double a, double gamma, double u, double lr, int batch) {
     checkSpectrum(new double[] {a}, new double[] {gamma});
-    checkFinite("u", new double[] {u});
-    checkStep(lr, batch, 0);
+    Checks.finite(COMPUTE, "u", new double[] {u});
+    Checks.step(COMPUTE, lr, batch, 0);
     final double k = a + gamma;
     final double dg = 2 * k - lr * (k * k + 2 * a * a / batch);
     if (!(k > 0 && dg > 0)) {
@@ -354,7 +358,7 @@ public final class L2Theory {
    */
   public static GammaInterval stableGammaInterval1d(double a, double lr, int batch) {
     checkSpectrum(new double[] {a}, new double[] {0});
-    checkStep(lr, batch, 0);
+    Checks.step(COMPUTE, lr, batch, 0);
     final double disc = 1 - 2 * a * a * lr * lr / batch;
     if (!(disc > 0)) {
       return GammaInterval.EMPTY;
@@ -373,7 +377,7 @@ public final class L2Theory {
   public static GammaInterval stableGammaInterval(double[] a, double lr, int batch,
       double momentum) {
     checkSpectrum(a, a);
-    checkStep(lr, batch, momentum);
+    Checks.step(COMPUTE, lr, batch, momentum);
     final double p = (1 - momentum) / (1 + momentum);
     // Step 1: I = ∩ Iᵢ in γ.
     double left = Double.NEGATIVE_INFINITY;
@@ -482,8 +486,8 @@ public final class L2Theory {
       throw new IllegalArgumentException("Cannot compute L2 theory: u must have length "
           + a.length + ": " + u.length);
     }
-    checkFinite("u", u);
-    checkStep(lr, batch, momentum);
+    Checks.finite(COMPUTE, "u", u);
+    Checks.step(COMPUTE, lr, batch, momentum);
     final double p = (1 - momentum) / (1 + momentum);
     if (isStable(a, 0, lr, batch, momentum, p)) {
       return new GammaStar(0, 0, true);
@@ -689,8 +693,8 @@ public final class L2Theory {
       throw new IllegalArgumentException("Cannot compute L2 theory: u must have length "
           + a.length + ": " + u.length);
     }
-    checkFinite("u", u);
-    checkStep(lr, batch, 0);
+    Checks.finite(COMPUTE, "u", u);
+    Checks.step(COMPUTE, lr, batch, 0);
     final int dim = a.length;
     final double[] k = new double[dim];
     final double[] w = new double[dim];
@@ -808,35 +812,8 @@ public final class L2Theory {
     final DMatrixRMaj out = new DMatrixRMaj(n, n);
     CommonOps_DDRM.mult(q, x, tmp);
     CommonOps_DDRM.multTransB(tmp, q, out);
-    for (int i = 0; i < n; i++) {
-      for (int j = i + 1; j < n; j++) {
-        final double s = 0.5 * (out.get(i, j) + out.get(j, i));
-        out.set(i, j, s);
-        out.set(j, i, s);
-      }
-    }
+    Matrices.symmetrize(out);
     return out;
-  }
-
-  private static void checkSymmetric(String name, DMatrixRMaj m, int dim) {
-    if (m.numRows != dim || m.numCols != dim) {
-      throw new IllegalArgumentException("Cannot solve L2: " + name + " must be " + dim + "x"
-          + dim + ": " + m.numRows + "x" + m.numCols);
-    }
-    final double scale = CommonOps_DDRM.elementMaxAbs(m);
-    for (int i = 0; i < dim; i++) {
-      for (int j = 0; j < dim; j++) {
-        final double x = m.unsafe_get(i, j);
-        if (!Double.isFinite(x)) {
-          throw new IllegalArgumentException(
-              "Cannot solve L2: " + name + " has a non-finite element: " + x);
-        }
-        if (!(Math.abs(x - m.unsafe_get(j, i)) <= SYMMETRY_TOL * scale)) {
-          throw new IllegalArgumentException("Cannot solve L2: " + name
-              + " is not symmetric: element (" + i + "," + j + ") " + x);
-        }
-      }
-    }
   }
 
   /** a: eigenvalues of A (positive, finite); gam: of Γ (finite), same length. */
@@ -854,30 +831,6 @@ public final class L2Theory {
         throw new IllegalArgumentException(
             "Cannot compute L2 theory: an eigenvalue of Γ is not finite: " + gam[i]);
       }
-    }
-  }
-
-  private static void checkFinite(String name, double[] x) {
-    for (double v : x) {
-      if (!Double.isFinite(v)) {
-        throw new IllegalArgumentException(
-            "Cannot compute L2 theory: " + name + " has a non-finite element: " + v);
-      }
-    }
-  }
-
-  private static void checkStep(double lr, int batch, double momentum) {
-    if (!(lr > 0) || lr == Double.POSITIVE_INFINITY) {
-      throw new IllegalArgumentException(
-          "Cannot compute L2 theory: learning rate is not positive and finite: " + lr);
-    }
-    if (batch < 1) {
-      throw new IllegalArgumentException(
-          "Cannot compute L2 theory: batch size is not positive: " + batch);
-    }
-    if (!(momentum >= 0 && momentum < 1)) {
-      throw new IllegalArgumentException(
-          "Cannot compute L2 theory: momentum is not in [0, 1): " + momentum);
     }
   }
 }

@@ -2,8 +2,7 @@ package org.sgdnoise.core.theory;
 
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
-import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+import org.sgdnoise.core.theory.Matrices.Eigen;
 
 /**
  * Exact stationary theory of SGD with momentum on linear regression with label noise: Lemma 1,
@@ -106,7 +105,7 @@ public final class LabelNoiseTheory {
     }
     DMatrixRMaj sigma = new DMatrixRMaj(dim, dim);
     CommonOps_DDRM.multTransB(vs, r.v, sigma);
-    symmetrize(sigma);
+    Matrices.symmetrize(sigma);
     // Lemma 1: C = (1/S)(AΣA + (Tr[AΣ] + σ²)A).
     DMatrixRMaj as = new DMatrixRMaj(dim, dim);
     DMatrixRMaj noise = new DMatrixRMaj(dim, dim);
@@ -115,7 +114,7 @@ public final class LabelNoiseTheory {
     final double trASigma = sigma2 * (t / (1 - t / batch)) / batch;
     CommonOps_DDRM.addEquals(noise, trASigma + sigma2, a);
     CommonOps_DDRM.scale(1.0 / batch, noise);
-    symmetrize(noise);
+    Matrices.symmetrize(noise);
     return finish(t, batch, sigma2, CommonOps_DDRM.trace(sigma), Double.NaN, Double.NaN, sigma,
         noise);
   }
@@ -186,17 +185,6 @@ public final class LabelNoiseTheory {
     return 0.5 * (lo + hi);
   }
 
-  private static void symmetrize(DMatrixRMaj m) {
-    final int n = m.numRows;
-    for (int i = 0; i < n; i++) {
-      for (int j = i + 1; j < n; j++) {
-        final double s = 0.5 * (m.unsafe_get(i, j) + m.unsafe_get(j, i));
-        m.unsafe_set(i, j, s);
-        m.unsafe_set(j, i, s);
-      }
-    }
-  }
-
   /** B = Λ^½AΛ^½ = Q diag(d) Qᵀ and V = Λ^½Q. */
   private record Reduction(double[] d, DMatrixRMaj v) {
     static Reduction of(DMatrixRMaj a, DMatrixRMaj lambda) {
@@ -207,7 +195,7 @@ public final class LabelNoiseTheory {
             + lambda.numCols);
       }
       Eigen el = Eigen.symmetric(lambda);
-      for (double v : el.values) {
+      for (double v : el.values()) {
         if (!(v > 0)) {
           throw new IllegalArgumentException(
               "Cannot reduce: the learning-rate matrix is not positive definite: eigenvalue "
@@ -215,57 +203,31 @@ public final class LabelNoiseTheory {
         }
       }
       // R = Λ^½ = U diag(√l) Uᵀ.
-      DMatrixRMaj us = el.vectors.copy();
+      DMatrixRMaj us = el.vectors().copy();
       for (int j = 0; j < n; j++) {
-        final double s = Math.sqrt(el.values[j]);
+        final double s = Math.sqrt(el.values()[j]);
         for (int i = 0; i < n; i++) {
           us.unsafe_set(i, j, us.unsafe_get(i, j) * s);
         }
       }
       DMatrixRMaj root = new DMatrixRMaj(n, n);
-      CommonOps_DDRM.multTransB(us, el.vectors, root);
-      symmetrize(root);
+      CommonOps_DDRM.multTransB(us, el.vectors(), root);
+      Matrices.symmetrize(root);
       DMatrixRMaj tmp = new DMatrixRMaj(n, n);
       DMatrixRMaj b = new DMatrixRMaj(n, n);
       CommonOps_DDRM.mult(root, a, tmp);
       CommonOps_DDRM.mult(tmp, root, b);
-      symmetrize(b);
+      Matrices.symmetrize(b);
       Eigen eb = Eigen.symmetric(b);
-      for (double v : eb.values) {
+      for (double v : eb.values()) {
         if (!(v > 0)) {
           throw new IllegalArgumentException(
               "Cannot reduce: A is not positive definite: eigenvalue of Λ^½AΛ^½ " + v);
         }
       }
       DMatrixRMaj v = new DMatrixRMaj(n, n);
-      CommonOps_DDRM.mult(root, eb.vectors, v);
-      return new Reduction(eb.values, v);
-    }
-  }
-
-  /** Symmetric eigendecomposition: values and column eigenvectors. */
-  private record Eigen(double[] values, DMatrixRMaj vectors) {
-    static Eigen symmetric(DMatrixRMaj m) {
-      final int n = m.numRows;
-      EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, true, true);
-      if (!eig.decompose(m.copy())) {
-        throw new IllegalArgumentException("Cannot decompose: eigendecomposition failed");
-      }
-      double[] values = new double[n];
-      DMatrixRMaj vectors = new DMatrixRMaj(n, n);
-      for (int j = 0; j < n; j++) {
-        values[j] = eig.getEigenvalue(j).getReal();
-        DMatrixRMaj col = eig.getEigenVector(j);
-        double norm = 0;
-        for (int i = 0; i < n; i++) {
-          norm += col.get(i) * col.get(i);
-        }
-        norm = Math.sqrt(norm);
-        for (int i = 0; i < n; i++) {
-          vectors.unsafe_set(i, j, col.get(i) / norm);
-        }
-      }
-      return new Eigen(values, vectors);
+      CommonOps_DDRM.mult(root, eb.vectors(), v);
+      return new Reduction(eb.values(), v);
     }
   }
 }

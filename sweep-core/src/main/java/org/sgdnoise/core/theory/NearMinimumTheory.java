@@ -2,8 +2,7 @@ package org.sgdnoise.core.theory;
 
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
-import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+import org.sgdnoise.core.theory.Matrices.Eigen;
 
 /**
  * Fluctuation near a minimum of a general model (MSE loss, L_Γ = L₀ + ½wᵀΓw, H₀ = ∇²L₀ at w*):
@@ -68,9 +67,10 @@ public final class NearMinimumTheory {
       DMatrixRMaj lambda, int batch, double momentum, double l0Star, double rank1Coefficient) {
     final String what = "Cannot evaluate Corollary 3";
     final int n = h0.numRows;
-    checkSquare(what, "H0", h0, n);
-    checkSquare(what, "Lambda", lambda, n);
-    checkScalars(what, batch, momentum);
+    Checks.square(what, "H0", h0, n);
+    Checks.square(what, "Lambda", lambda, n);
+    Checks.batch(what, batch);
+    Checks.momentum(what, momentum);
     if (!(l0Star >= 0 && l0Star < Double.POSITIVE_INFINITY)) {
       throw new IllegalArgumentException(what + ": L0(w*) must be finite and >= 0: " + l0Star);
     }
@@ -83,7 +83,7 @@ public final class NearMinimumTheory {
     final DMatrixRMaj vv = new DMatrixRMaj(n, n);
     double wGammaW = 0;
     if (gamma != null) {
-      checkSquare(what, "Gamma", gamma, n);
+      Checks.square(what, "Gamma", gamma, n);
       if (wStar == null || wStar.getNumElements() != n) {
         throw new IllegalArgumentException(what + ": w* must have " + n + " elements: "
             + (wStar == null ? "null" : wStar.getNumElements()));
@@ -103,7 +103,7 @@ public final class NearMinimumTheory {
     checkCommute(what, "Gamma w* w*^T Gamma", vv, "K", k);
     checkCommute(what, "Gamma w* w*^T Gamma", vv, "H0", h0);
     final Eigen el = Eigen.symmetric(lambda);
-    for (double l : el.values) {
+    for (double l : el.values()) {
       if (!(l > 0)) {
         throw new IllegalArgumentException(
             what + ": the learning-rate matrix is not positive definite: eigenvalue " + l);
@@ -112,19 +112,19 @@ public final class NearMinimumTheory {
     // Step 2: stability: K ⪰ 0 and every eigenvalue of ΛK (symmetric, they commute) < 2(1+μ).
     final Eigen ek = Eigen.symmetric(k);
     double kMax = 0;
-    for (double v : ek.values) {
+    for (double v : ek.values()) {
       kMax = Math.max(kMax, Math.abs(v));
     }
     final double zero = RANK_TOL * kMax;
-    for (double v : ek.values) {
+    for (double v : ek.values()) {
       if (v < -zero) {
         return Prediction.divergent();
       }
     }
     final DMatrixRMaj lk = new DMatrixRMaj(n, n);
     CommonOps_DDRM.mult(lambda, k, lk);
-    symmetrize(lk);
-    for (double v : Eigen.symmetric(lk).values) {
+    Matrices.symmetrize(lk);
+    for (double v : Eigen.symmetric(lk).values()) {
       if (!(v < 2 * (1 + momentum))) {
         return Prediction.divergent();
       }
@@ -132,11 +132,11 @@ public final class NearMinimumTheory {
     // Step 3: K⁺ from K's eigenpairs; M = 2I − ΛK/(1+μ) (eigenvalues in (0, 2]).
     final DMatrixRMaj kPlus = new DMatrixRMaj(n, n);
     for (int j = 0; j < n; j++) {
-      if (ek.values[j] > zero) {
-        final double s = 1 / ek.values[j];
+      if (ek.values()[j] > zero) {
+        final double s = 1 / ek.values()[j];
         for (int r = 0; r < n; r++) {
           for (int c = 0; c < n; c++) {
-            kPlus.add(r, c, s * ek.vectors.get(r, j) * ek.vectors.get(c, j));
+            kPlus.add(r, c, s * ek.vectors().get(r, j) * ek.vectors().get(c, j));
           }
         }
       }
@@ -159,10 +159,10 @@ public final class NearMinimumTheory {
     CommonOps_DDRM.mult(t1, kPlus, t2);
     CommonOps_DDRM.mult(t2, mInv, sigma);
     CommonOps_DDRM.scale(1 / (batch * (1 - momentum)), sigma);
-    symmetrize(sigma);
+    Matrices.symmetrize(sigma);
     final DMatrixRMaj noise = sc.copy();
     CommonOps_DDRM.scale(1.0 / batch, noise);
-    symmetrize(noise);
+    Matrices.symmetrize(noise);
     final double trH0Sigma = traceOfProduct(h0, sigma);
     final double trKSigma = traceOfProduct(k, sigma);
     return new Prediction(false, Double.NaN, trH0Sigma, CommonOps_DDRM.trace(sigma),
@@ -180,7 +180,8 @@ public final class NearMinimumTheory {
   public static Prediction localMinimum(double[] h0, double lr, int batch, double momentum,
       double l0Star) {
     final String what = "Cannot evaluate Corollary 3 at a local minimum";
-    checkScalars(what, batch, momentum);
+    Checks.batch(what, batch);
+    Checks.momentum(what, momentum);
     if (!(lr > 0 && lr < Double.POSITIVE_INFINITY)) {
       throw new IllegalArgumentException(what + ": learning rate must be finite and > 0: " + lr);
     }
@@ -210,7 +211,8 @@ public final class NearMinimumTheory {
   /** The local-minimum edge of Corollary 3: λ_c = 2(1+μ)/h_max (+∞ when H₀ = 0). */
   public static double localMinimumCriticalLr(double[] h0, double momentum) {
     final String what = "Cannot compute the local-minimum critical learning rate";
-    checkScalars(what, 1, momentum);
+    Checks.batch(what, 1);
+    Checks.momentum(what, momentum);
     double hMax = 0;
     for (int i = 0; i < h0.length; i++) {
       checkEigenvalue(what, h0, i);
@@ -269,22 +271,6 @@ public final class NearMinimumTheory {
     }
   }
 
-  private static void checkScalars(String what, int batch, double momentum) {
-    if (batch < 1) {
-      throw new IllegalArgumentException(what + ": batch size must be >= 1: " + batch);
-    }
-    if (!(momentum >= 0 && momentum < 1)) {
-      throw new IllegalArgumentException(what + ": momentum must be in [0, 1): " + momentum);
-    }
-  }
-
-  private static void checkSquare(String what, String name, DMatrixRMaj m, int n) {
-    if (m == null || m.numRows != n || m.numCols != n) {
-      throw new IllegalArgumentException(what + ": " + name + " must be " + n + "x" + n + ": "
-          + (m == null ? "null" : m.numRows + "x" + m.numCols));
-    }
-  }
-
   private static void checkCommute(String what, String nx, DMatrixRMaj x, String ny,
       DMatrixRMaj y) {
     final int n = x.numRows;
@@ -300,44 +286,6 @@ public final class NearMinimumTheory {
     if (diff > COMMUTE_TOL * scale) {
       throw new IllegalArgumentException(what + ": " + nx + " and " + ny
           + " must commute: relative commutator " + diff / scale);
-    }
-  }
-
-  private static void symmetrize(DMatrixRMaj m) {
-    final int n = m.numRows;
-    for (int i = 0; i < n; i++) {
-      for (int j = i + 1; j < n; j++) {
-        final double s = 0.5 * (m.get(i, j) + m.get(j, i));
-        m.set(i, j, s);
-        m.set(j, i, s);
-      }
-    }
-  }
-
-  /** Symmetric eigendecomposition: values and unit column eigenvectors. */
-  private record Eigen(double[] values, DMatrixRMaj vectors) {
-    static Eigen symmetric(DMatrixRMaj m) {
-      final int n = m.numRows;
-      final EigenDecomposition_F64<DMatrixRMaj> eig =
-          DecompositionFactory_DDRM.eig(n, true, true);
-      if (!eig.decompose(m.copy())) {
-        throw new IllegalArgumentException("Cannot decompose: eigendecomposition failed");
-      }
-      final double[] values = new double[n];
-      final DMatrixRMaj vectors = new DMatrixRMaj(n, n);
-      for (int j = 0; j < n; j++) {
-        values[j] = eig.getEigenvalue(j).getReal();
-        final DMatrixRMaj col = eig.getEigenVector(j);
-        double norm = 0;
-        for (int i = 0; i < n; i++) {
-          norm += col.get(i) * col.get(i);
-        }
-        norm = Math.sqrt(norm);
-        for (int i = 0; i < n; i++) {
-          vectors.set(i, j, col.get(i) / norm);
-        }
-      }
-      return new Eigen(values, vectors);
     }
   }
 }

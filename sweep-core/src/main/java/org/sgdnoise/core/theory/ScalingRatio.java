@@ -87,17 +87,7 @@ public final class ScalingRatio {
   }
 
   private static void check(String what, double lr, int batch, double momentum, double k) {
-    if (!(lr > 0 && lr < Double.POSITIVE_INFINITY)) {
-      throw new IllegalArgumentException(what + ": learning rate must be finite and > 0: " + lr);
-    }
-    if (batch < 1) {
-      throw new IllegalArgumentException(what + ": batch size must be >= 1: " + batch);
-    }
-    if (!(momentum >= 0 && momentum < 1)) {
-      throw new IllegalArgumentException(what + ": momentum must be in [0, 1): " + momentum);
-    }
-    if (!(k > 0 && k < Double.POSITIVE_INFINITY)) {
-      throw new IllegalArgumentException(what + ": k must be finite and > 0: " + k);
-    }
+    Checks.step(what, lr, batch, momentum);
+    Checks.positiveFinite(what, "k", k);
   }
 }

@@ -192,17 +192,7 @@ public final class SecondOrderTheory {
     if (dim < 1) {
       throw new IllegalArgumentException(what + ": dimension must be >= 1: " + dim);
     }
-    if (!(lr > 0 && lr < Double.POSITIVE_INFINITY)) {
-      throw new IllegalArgumentException(what + ": learning rate must be finite and > 0: " + lr);
-    }
-    if (batch < 1) {
-      throw new IllegalArgumentException(what + ": batch size must be >= 1: " + batch);
-    }
-    if (!(momentum >= 0 && momentum < 1)) {
-      throw new IllegalArgumentException(what + ": momentum must be in [0, 1): " + momentum);
-    }
-    if (!(sigma2 >= 0 && sigma2 < Double.POSITIVE_INFINITY)) {
-      throw new IllegalArgumentException(what + ": sigma2 must be finite and >= 0: " + sigma2);
-    }
+    Checks.step(what, lr, batch, momentum);
+    Checks.nonNegativeFinite(what, "sigma2", sigma2);
   }
 }
