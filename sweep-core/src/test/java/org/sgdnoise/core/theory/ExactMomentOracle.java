@@ -1,5 +1,7 @@
 package org.sgdnoise.core.theory;
 
+import static org.sgdnoise.core.theory.TestMatrices.kron;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
@@ -59,6 +61,19 @@ final class ExactMomentOracle {
   /** The chain of a minimiser with E[ΔH⊗ΔH] = {@code fluct} and E[ζζᵀ] = {@code ezz}. */
   static Chain chain(DMatrixRMaj hbar, DMatrixRMaj lambda, double mu, DMatrixRMaj fluct,
       DMatrixRMaj ezz) {
+    final DMatrixRMaj op = momentMap(hbar, lambda, mu, fluct);
+    final DMatrixRMaj src = sandwichT(e1(lambda), ezz);
+    final DMatrixRMaj z = fixedPoint(op, src);
+    return new Chain(block(z, hbar.numRows), null, spectralRadius(op));
+  }
+
+  /**
+   * The second-moment map 𝓜 = T̄⊗T̄ + (E₁⊗E₁) F (E₂⊗E₂) (a 4D²×4D² matrix), where F (D²×D²) maps
+   * vec of the δδᵀ block to vec of the injected noise covariance: F = E[ΔH⊗ΔH] for a random
+   * Hessian, or the linear noise operator 𝒩 of a noise model C(Σ) = 𝒩 vec Σ + C₀.
+   */
+  static DMatrixRMaj momentMap(DMatrixRMaj hbar, DMatrixRMaj lambda, double mu,
+      DMatrixRMaj fluct) {
     final int d = hbar.numRows;
     final DMatrixRMaj tbar = transition(hbar, lambda, mu);
     final DMatrixRMaj e1 = e1(lambda);
@@ -71,9 +86,7 @@ final class ExactMomentOracle {
     final DMatrixRMaj noise = new DMatrixRMaj(left.numRows, right.numCols);
     CommonOps_DDRM.mult(tmp, right, noise);
     CommonOps_DDRM.addEquals(op, noise);
-    final DMatrixRMaj src = sandwichT(e1, ezz);
-    final DMatrixRMaj z = fixedPoint(op, src);
-    return new Chain(block(z, d), null, spectralRadius(op));
+    return op;
   }
 
   /**
@@ -328,11 +341,5 @@ final class ExactMomentOracle {
       rho = Math.max(rho, eig.getEigenvalue(i).getMagnitude());
     }
     return rho;
-  }
-
-  static DMatrixRMaj kron(DMatrixRMaj a, DMatrixRMaj b) {
-    final DMatrixRMaj out = new DMatrixRMaj(a.numRows * b.numRows, a.numCols * b.numCols);
-    CommonOps_DDRM.kron(a, b, out);
-    return out;
   }
 }

@@ -111,7 +111,7 @@ class FiniteDataTheoryTest {
   /** A data set y = uᵀx + ε with anisotropic x; xs row-major. */
   record Data(double[] xs, double[] ys, int rows, int dim, double[] u, DMatrixRMaj a) {
     static Data random(int rows, int dim, double noise, SplittableRandom rng) {
-      final DMatrixRMaj a = LabelNoiseTheoryTest.randomSpd(dim, rng);
+      final DMatrixRMaj a = TestMatrices.spd(dim, rng);
       final DMatrixRMaj chol = a.copy();
       final var dec = org.ejml.dense.row.factory.DecompositionFactory_DDRM.chol(dim, true);
       assertThat(dec.decompose(chol)).isTrue();
@@ -180,7 +180,7 @@ class FiniteDataTheoryTest {
     final double gamma = gammaSpec < 0 ? gammaSpec * LabelNoiseTheoryTest.minEigenvalue(d.ahat())
         : gammaSpec;
     final DMatrixRMaj lambda0 = dim == 1 ? CommonOps_DDRM.identity(1)
-        : LabelNoiseTheoryTest.randomSpd(dim, rng);
+        : TestMatrices.spd(dim, rng);
     final boolean repl = sampling == Sampling.WITH_REPLACEMENT;
     final double crit = FiniteDataTheory.criticalScale(d.xs, d.ys, rows, dim, gamma, lambda0,
         batch, mu, sampling);
@@ -316,7 +316,7 @@ class FiniteDataTheoryTest {
     for (Sampling s : Sampling.values()) {
       for (boolean scalar : new boolean[] {true, false}) {
         final DMatrixRMaj lambda0 = scalar ? CommonOps_DDRM.identity(3)
-            : LabelNoiseTheoryTest.randomSpd(3, rng);
+            : TestMatrices.spd(3, rng);
         // From w₀ = 0 (the default) and from the teacher, as the engine's simulator starts:
         // starting at u leaves no error along the null space of Â, so the test loss is lower.
         final double[] lTest = new double[2];
@@ -352,7 +352,7 @@ class FiniteDataTheoryTest {
     for (Sampling s : Sampling.values()) {
       for (boolean scalar : new boolean[] {true, false}) {
         final DMatrixRMaj lambda0 = scalar ? CommonOps_DDRM.identity(3)
-            : LabelNoiseTheoryTest.randomSpd(3, rng);
+            : TestMatrices.spd(3, rng);
         final Transient t = Transient.run(d, lambda0, 2, mu, s, new double[] {0.3, -0.2, 0.5});
         assertThat(t.p.diverges()).isFalse();
         assertThat(t.p.traceSigma()).isGreaterThan(1e-6);
@@ -434,7 +434,7 @@ class FiniteDataTheoryTest {
       for (int rows : new int[] {10_000, 1_000_000}) {
         final Data d = Data.random(rows, dim, Math.sqrt(sigma2), rng);
         final DMatrixRMaj lambda0 = dim == 1 ? CommonOps_DDRM.identity(1)
-            : LabelNoiseTheoryTest.randomSpd(dim, new SplittableRandom(5L));
+            : TestMatrices.spd(dim, new SplittableRandom(5L));
         final DMatrixRMaj lambda = GeneralSolverTest.scaled(lambda0,
             0.5 * LabelNoiseTheory.criticalScale(d.a, lambda0, batch, mu));
         final Prediction inf = LabelNoiseTheory.solve(d.a, lambda, batch, mu, sigma2);

@@ -90,7 +90,7 @@ class GeneralSolverLargeTest {
     for (int i = 0; i < DIM; i++) {
       diag.set(i, i, spectrum[i]);
     }
-    return GeneralSolver.congruence(GeneralSolverTest.randomRotation(DIM, rng), diag);
+    return GeneralSolver.congruence(TestMatrices.orthogonalQr(DIM, rng), diag);
   }
 
   /** aᵢ evenly spaced in [0.1, 1]. */

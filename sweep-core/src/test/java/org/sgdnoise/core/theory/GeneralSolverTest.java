@@ -57,7 +57,7 @@ class GeneralSolverTest {
    * (1/S)((vᵀAv)A + Avvᵀ A), v = −(A+Γ)⁻¹Γu. Γ may be indefinite; H is kept positive definite.
    */
   static Instance l2(int dim, int batch, SplittableRandom rng) {
-    final DMatrixRMaj a = LabelNoiseTheoryTest.randomSpd(dim, rng);
+    final DMatrixRMaj a = TestMatrices.spd(dim, rng);
     final DMatrixRMaj gamma = new DMatrixRMaj(dim, dim);
     for (int i = 0; i < dim; i++) {
       for (int j = 0; j <= i; j++) {
@@ -91,15 +91,15 @@ class GeneralSolverTest {
     CommonOps_DDRM.multTransB(av, av, outer);
     CommonOps_DDRM.addEquals(c0, outer);
     CommonOps_DDRM.scale(1.0 / batch, c0);
-    return new Instance(h, a, c0, LabelNoiseTheoryTest.randomSpd(dim, rng), batch);
+    return new Instance(h, a, c0, TestMatrices.spd(dim, rng), batch);
   }
 
   /** Label noise (Lemma 1): H = N = A, C₀ = σ²A/S. */
   static Instance labelNoise(int dim, int batch, double sigma2, SplittableRandom rng) {
-    final DMatrixRMaj a = LabelNoiseTheoryTest.randomSpd(dim, rng);
+    final DMatrixRMaj a = TestMatrices.spd(dim, rng);
     final DMatrixRMaj c0 = a.copy();
     CommonOps_DDRM.scale(sigma2 / batch, c0);
-    return new Instance(a, a, c0, LabelNoiseTheoryTest.randomSpd(dim, rng), batch);
+    return new Instance(a, a, c0, TestMatrices.spd(dim, rng), batch);
   }
 
   static Stream<Arguments> randomCases() {
@@ -114,41 +114,6 @@ class GeneralSolverTest {
   }
 
   // ---------------------------------------------------------------------------- Kronecker
-
-  /**
-   * Eq. 3 as one D²×D² solve in the original basis (sheet §2): [(1−μ)(P⊗I + I⊗P) − c₁P⊗P +
-   * c₂(P²⊗I + I⊗P²) − (Λ⊗Λ)𝒩] vec Σ = (Λ⊗Λ) vec C₀, P = ΛH, 𝒩 the D²×D² noise matrix.
-   */
-  static DMatrixRMaj kroneckerSolve(DMatrixRMaj h, DMatrixRMaj lambda, double mu,
-      DMatrixRMaj noiseMatrix, DMatrixRMaj c0) {
-    final int n = h.numRows;
-    final DMatrixRMaj eye = CommonOps_DDRM.identity(n);
-    final DMatrixRMaj p = new DMatrixRMaj(n, n);
-    CommonOps_DDRM.mult(lambda, h, p);
-    final DMatrixRMaj p2 = new DMatrixRMaj(n, n);
-    CommonOps_DDRM.mult(p, p, p2);
-    final double c1 = (1 + mu * mu) / (1 - mu * mu);
-    final double c2 = mu / (1 - mu * mu);
-    final DMatrixRMaj op = new DMatrixRMaj(n * n, n * n);
-    CommonOps_DDRM.addEquals(op, 1 - mu, ExactMomentOracle.kron(p, eye));
-    CommonOps_DDRM.addEquals(op, 1 - mu, ExactMomentOracle.kron(eye, p));
-    CommonOps_DDRM.addEquals(op, -c1, ExactMomentOracle.kron(p, p));
-    CommonOps_DDRM.addEquals(op, c2, ExactMomentOracle.kron(p2, eye));
-    CommonOps_DDRM.addEquals(op, c2, ExactMomentOracle.kron(eye, p2));
-    final DMatrixRMaj ll = ExactMomentOracle.kron(lambda, lambda);
-    final DMatrixRMaj lln = new DMatrixRMaj(n * n, n * n);
-    CommonOps_DDRM.mult(ll, noiseMatrix, lln);
-    CommonOps_DDRM.subtractEquals(op, lln);
-    final DMatrixRMaj rhs = new DMatrixRMaj(n * n, 1);
-    CommonOps_DDRM.mult(ll, new DMatrixRMaj(n * n, 1, true, c0.data), rhs);
-    final DMatrixRMaj x = new DMatrixRMaj(n * n, 1);
-    assertThat(CommonOps_DDRM.solve(op, rhs, x)).isTrue();
-    final DMatrixRMaj sigma = new DMatrixRMaj(n, n, true, x.data);
-    final DMatrixRMaj st = sigma.copy();
-    CommonOps_DDRM.transpose(st);
-    CommonOps_DDRM.add(0.5, sigma, 0.5, st, sigma);
-    return sigma;
-  }
 
   /** f((1/N)Σ x_i x_k x_j x_l − Â_ik Â_jl) at row (i,j), column (k,l). */
   static DMatrixRMaj empiricalNoiseMatrix(double[] xs, int rows, int dim, double factor) {
@@ -203,7 +168,7 @@ class GeneralSolverTest {
     final double crit = GeneralSolver.criticalScale(in.h, in.lambda0, mu, noise);
     final DMatrixRMaj lambda = scaled(in.lambda0, fraction * crit);
     final DMatrixRMaj fluct = ExactMomentOracle.gaussianFluctuation(in.n, batch);
-    final DMatrixRMaj oracle = kroneckerSolve(in.h, lambda, mu, fluct, in.c0);
+    final DMatrixRMaj oracle = Theorem1Oracle.kronecker(lambda, in.h, mu, fluct, in.c0);
     final DMatrixRMaj oracleNoise = applyMatrix(fluct, oracle);
     CommonOps_DDRM.addEquals(oracleNoise, in.c0);
 
@@ -265,11 +230,11 @@ class GeneralSolverTest {
     final double factor = 1.0 / batch;
     final NoiseModel noise = GeneralSolver.empirical(xs, rows, dim, res, factor,
         new DMatrixRMaj(dim, dim));
-    final DMatrixRMaj h = LabelNoiseTheoryTest.randomSpd(dim, rng);
-    final DMatrixRMaj lambda0 = LabelNoiseTheoryTest.randomSpd(dim, rng);
+    final DMatrixRMaj h = TestMatrices.spd(dim, rng);
+    final DMatrixRMaj lambda0 = TestMatrices.spd(dim, rng);
     final double crit = GeneralSolver.criticalScale(h, lambda0, mu, noise);
     final DMatrixRMaj lambda = scaled(lambda0, fraction * crit);
-    final DMatrixRMaj oracle = kroneckerSolve(h, lambda, mu,
+    final DMatrixRMaj oracle = Theorem1Oracle.kronecker(lambda, h, mu,
         empiricalNoiseMatrix(xs, rows, dim, factor), noise.constant());
     for (Method m : new Method[] {Method.DIRECT, Method.ITERATIVE}) {
       final Solution s = GeneralSolver.solve(h, lambda, mu, noise, m);
@@ -289,7 +254,7 @@ class GeneralSolverTest {
       final DMatrixRMaj lambda = scaled(in.lambda0,
           0.7 * GeneralSolver.criticalScale(in.h, in.lambda0, mu, in.noise()));
       final Solution s = GeneralSolver.solve(in.h, lambda, mu, in.noise());
-      final DMatrixRMaj oracle = kroneckerSolve(in.h, lambda, mu,
+      final DMatrixRMaj oracle = Theorem1Oracle.kronecker(lambda, in.h, mu,
           ExactMomentOracle.gaussianFluctuation(in.n, in.batch), in.c0);
       assertThat(s.diverges()).isFalse();
       assertMatrixRel(s.sigma(), oracle, ORACLE_REL_TOL);
@@ -304,7 +269,7 @@ class GeneralSolverTest {
       double mu, double fraction, long seed) {
     // Λ diagonal and H − N = Γ diagonal: C(Σ) and the residual come from HΣ and HΣH alone.
     final SplittableRandom rng = new SplittableRandom(seed);
-    final DMatrixRMaj a = LabelNoiseTheoryTest.randomSpd(dim, rng);
+    final DMatrixRMaj a = TestMatrices.spd(dim, rng);
     final DMatrixRMaj h = a.copy();
     final DMatrixRMaj lambda0 = new DMatrixRMaj(dim, dim);
     for (int i = 0; i < dim; i++) {
@@ -315,13 +280,13 @@ class GeneralSolverTest {
     for (int i = 0; i < dim; i++) {
       h.add(i, i, shift);
     }
-    final DMatrixRMaj c0 = LabelNoiseTheoryTest.randomSpd(dim, rng);
+    final DMatrixRMaj c0 = TestMatrices.spd(dim, rng);
     CommonOps_DDRM.scale(1.0 / batch, c0);
     final NoiseModel noise = GeneralSolver.gaussian(a, batch, c0);
     final double crit = GeneralSolver.criticalScale(h, lambda0, mu, noise);
     final DMatrixRMaj lambda = scaled(lambda0, fraction * crit);
     final DMatrixRMaj fluct = ExactMomentOracle.gaussianFluctuation(a, batch);
-    final DMatrixRMaj oracle = kroneckerSolve(h, lambda, mu, fluct, c0);
+    final DMatrixRMaj oracle = Theorem1Oracle.kronecker(lambda, h, mu, fluct, c0);
     final DMatrixRMaj oracleNoise = applyMatrix(fluct, oracle);
     CommonOps_DDRM.addEquals(oracleNoise, c0);
     for (Method m : new Method[] {Method.DIRECT, Method.ITERATIVE}) {
@@ -441,9 +406,9 @@ class GeneralSolverTest {
     // Σ_range the 2-d Theorem 2 solution.
     final SplittableRandom rng = new SplittableRandom(11L);
     final int dim = 4;
-    final DMatrixRMaj rot = randomRotation(dim, rng);
+    final DMatrixRMaj rot = TestMatrices.orthogonalQr(dim, rng);
     final double[] a = {1.3, 0.4, 0, 0};
-    final DMatrixRMaj am = rotate(rot, a);
+    final DMatrixRMaj am = TestMatrices.rotateTransposed(rot, a);
     final int batch = 3;
     final double sigma2 = 0.5;
     final double lr = 0.6 * LabelNoiseTheory.criticalLr(new double[] {1.3, 0.4}, batch, mu);
@@ -501,30 +466,6 @@ class GeneralSolverTest {
   }
 
   // ---------------------------------------------------------------------------- helpers
-
-  static DMatrixRMaj randomRotation(int n, SplittableRandom rng) {
-    final DMatrixRMaj g = new DMatrixRMaj(n, n);
-    for (int i = 0; i < n * n; i++) {
-      g.data[i] = rng.nextGaussian();
-    }
-    final var qr = org.ejml.dense.row.factory.DecompositionFactory_DDRM.qr(n, n);
-    assertThat(qr.decompose(g)).isTrue();
-    return qr.getQ(null, false);
-  }
-
-  /** Rᵀ diag(values) R. */
-  static DMatrixRMaj rotate(DMatrixRMaj r, double[] values) {
-    final int n = r.numRows;
-    final DMatrixRMaj dr = r.copy();
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < n; j++) {
-        dr.data[i * n + j] *= values[i];
-      }
-    }
-    final DMatrixRMaj out = new DMatrixRMaj(n, n);
-    CommonOps_DDRM.multTransA(r, dr, out);
-    return out;
-  }
 
   static void assertMatrixRel(DMatrixRMaj actual, DMatrixRMaj expected, double tol) {
     assertThat(actual.numRows).isEqualTo(expected.numRows);

@@ -236,7 +236,7 @@ class HighDimTheoryTest {
     int n = (int) Math.round(alpha * dim);
     alpha = n / (double) dim;
     DMatrixRMaj aHat = sampledCovariance(dim, n, a, rng);
-    double[] eigs = Theorem1Oracle.eigenvalues(aHat);
+    double[] eigs = TestMatrices.eigenvalues(aHat);
     double sigma2 = 0.3 + rng.nextDouble();
     double s2 = sigma2 * (1 - 1 / alpha);
     double lr = fraction * HighDimTheory.criticalLr(eigs, batch, mu, variant);
@@ -249,7 +249,7 @@ class HighDimTheoryTest {
     DMatrixRMaj c0 = aHat.copy();
     CommonOps_DDRM.scale(s2 / batch, c0);
     DMatrixRMaj sigma = Theorem1Oracle.solve(lambda, aHat, mu, batch, c0, sign, 1);
-    double trASigma = CommonOps_DDRM.trace(Theorem1Oracle.mult(aHat, sigma));
+    double trASigma = CommonOps_DDRM.trace(TestMatrices.mult(aHat, sigma));
     DMatrixRMaj inv = new DMatrixRMaj(dim, dim);
     assertThat(CommonOps_DDRM.invert(aHat, inv)).isTrue();
 
@@ -276,7 +276,7 @@ class HighDimTheoryTest {
     }
     SplittableRandom rng = new SplittableRandom(seed);
     DMatrixRMaj aHat = sampledCovariance(dim, 3 * dim, 1.0, rng);
-    double crit = HighDimTheory.criticalLr(Theorem1Oracle.eigenvalues(aHat), batch, mu, variant);
+    double crit = HighDimTheory.criticalLr(TestMatrices.eigenvalues(aHat), batch, mu, variant);
     double sign = variant == Variant.GAUSSIAN ? 1 : -1;
     assertThat(radius(aHat, crit * (1 - CRITICAL_STEP), mu, batch, sign)).isLessThan(1);
     assertThat(radius(aHat, crit * (1 + CRITICAL_STEP), mu, batch, sign)).isGreaterThan(1);

@@ -159,10 +159,10 @@ class InputNoiseTheoryTest {
   void matchesKroneckerSolveAndExactMoments(int dim, int batch, double mu, double fraction,
       boolean matrixLr, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
-    DMatrixRMaj a = LabelNoiseTheoryTest.randomSpd(dim, rng);
-    DMatrixRMaj b = randomPsd(dim, rng); // does not commute with A
-    double[] u = randomVector(dim, rng);
-    DMatrixRMaj lambda0 = matrixLr ? LabelNoiseTheoryTest.randomSpd(dim, rng)
+    DMatrixRMaj a = TestMatrices.spd(dim, rng);
+    DMatrixRMaj b = TestMatrices.psd(dim, rng); // does not commute with A
+    double[] u = TestMatrices.gaussianVector(dim, rng);
+    DMatrixRMaj lambda0 = matrixLr ? TestMatrices.spd(dim, rng)
         : CommonOps_DDRM.identity(dim);
     double cCrit = InputNoiseTheory.criticalScale(a, b, lambda0, batch, mu);
     DMatrixRMaj lambda = lambda0.copy();
@@ -187,8 +187,8 @@ class InputNoiseTheoryTest {
     assertMatrixRel(p.noise(), noise, ORACLE_REL_TOL);
     assertRel(p.traceNoise(), CommonOps_DDRM.trace(noise), ORACLE_REL_TOL);
     assertRel(p.traceSigma(), CommonOps_DDRM.trace(sigma), ORACLE_REL_TOL);
-    double trA = CommonOps_DDRM.trace(GeneralKroneckerOracle.mult(a, sigma));
-    double trK = CommonOps_DDRM.trace(GeneralKroneckerOracle.mult(k, sigma));
+    double trA = CommonOps_DDRM.trace(TestMatrices.mult(a, sigma));
+    double trK = CommonOps_DDRM.trace(TestMatrices.mult(k, sigma));
     assertRel(p.trASigma(), trA, ORACLE_REL_TOL);
     assertRel(p.lTrain(), 0.5 * trK + 0.5 * sigmaEff2, ORACLE_REL_TOL);
     assertRel(p.lTest(), 0.5 * trA + 0.5 * bias, ORACLE_REL_TOL);
@@ -196,9 +196,8 @@ class InputNoiseTheoryTest {
     assertRel(p.kappa(), batch * trK / sigmaEff2, ORACLE_REL_TOL);
 
     // Oracle 2: exact moments of the chain from the raw data model (no Theorem 1, no Prop. 9).
-    GeneralKroneckerOracle.Moments m =
-        GeneralKroneckerOracle.inputNoise(a, b, u, lambda, mu, batch);
-    assertThat(m.spectralRadius()).isLessThan(1);
+    ExactMomentOracle.Chain m = GeneralKroneckerOracle.inputNoise(a, b, u, lambda, mu, batch);
+    assertThat(m.rho()).isLessThan(1);
     assertMatrixRel(p.sigma(), m.sigma(), ORACLE_REL_TOL);
   }
 
@@ -213,7 +212,7 @@ class InputNoiseTheoryTest {
       a[i] = 0.1 + 2 * rng.nextDouble();
       b[i] = i == 0 && dim > 1 ? 0 : 1.5 * rng.nextDouble();
     }
-    double[] u = randomVector(dim, rng);
+    double[] u = TestMatrices.gaussianVector(dim, rng);
     double lr = fraction * InputNoiseTheory.criticalLr(a, b, batch, mu);
     InputNoiseTheory.Result s = InputNoiseTheory.ofSpectrum(a, b, u, lr, batch, mu);
     InputNoiseTheory.Result r =
@@ -262,17 +261,16 @@ class InputNoiseTheoryTest {
       double unused, boolean matrixLr, long seed) {
     // Exact criterion: ρ(𝓜) of the chain's second-moment map (GeneralKroneckerOracle).
     SplittableRandom rng = new SplittableRandom(seed);
-    DMatrixRMaj a = LabelNoiseTheoryTest.randomSpd(dim, rng);
-    DMatrixRMaj b = randomPsd(dim, rng);
-    double[] u = randomVector(dim, rng);
-    DMatrixRMaj lambda0 = matrixLr ? LabelNoiseTheoryTest.randomSpd(dim, rng)
+    DMatrixRMaj a = TestMatrices.spd(dim, rng);
+    DMatrixRMaj b = TestMatrices.psd(dim, rng);
+    double[] u = TestMatrices.gaussianVector(dim, rng);
+    DMatrixRMaj lambda0 = matrixLr ? TestMatrices.spd(dim, rng)
         : CommonOps_DDRM.identity(dim);
     double cCrit = InputNoiseTheory.criticalScale(a, b, lambda0, batch, mu);
     for (double side : new double[] {-1, 1}) {
       DMatrixRMaj lambda = lambda0.copy();
       CommonOps_DDRM.scale(cCrit * (1 + side * CRITICAL_STEP), lambda);
-      double rho = GeneralKroneckerOracle.inputNoise(a, b, u, lambda, mu, batch)
-          .spectralRadius();
+      double rho = GeneralKroneckerOracle.inputNoise(a, b, u, lambda, mu, batch).rho();
       boolean diverges = InputNoiseTheory.solve(a, b, u, lambda, batch, mu).theory().diverges();
       if (side < 0) {
         assertThat(rho).isLessThan(1);
@@ -343,25 +341,6 @@ class InputNoiseTheoryTest {
   }
 
   // ---------------------------------------------------------------- helpers
-
-  static DMatrixRMaj randomPsd(int n, SplittableRandom rng) {
-    DMatrixRMaj g = new DMatrixRMaj(n, n);
-    for (int i = 0; i < n * n; i++) {
-      g.data[i] = rng.nextGaussian();
-    }
-    DMatrixRMaj out = new DMatrixRMaj(n, n);
-    CommonOps_DDRM.multTransB(g, g, out);
-    CommonOps_DDRM.scale(0.5 / n, out);
-    return out;
-  }
-
-  static double[] randomVector(int n, SplittableRandom rng) {
-    double[] out = new double[n];
-    for (int i = 0; i < n; i++) {
-      out[i] = rng.nextGaussian();
-    }
-    return out;
-  }
 
   static DMatrixRMaj diag(double... d) {
     return CommonOps_DDRM.diag(d);

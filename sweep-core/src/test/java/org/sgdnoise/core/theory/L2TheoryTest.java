@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import static org.sgdnoise.core.theory.InputNoiseTheoryTest.assertMatrixRel;
 import static org.sgdnoise.core.theory.InputNoiseTheoryTest.assertRel;
 import static org.sgdnoise.core.theory.InputNoiseTheoryTest.diag;
-import static org.sgdnoise.core.theory.InputNoiseTheoryTest.randomVector;
 import static org.sgdnoise.core.theory.InputNoiseTheoryTest.scalarMatrix;
 import static org.sgdnoise.core.theory.InputNoiseTheoryTest.vector;
 
@@ -243,7 +242,7 @@ class L2TheoryTest {
   void matchesKroneckerSolveAndExactMoments(int dim, int batch, double mu, double fraction,
       boolean matrixGamma, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
-    DMatrixRMaj a = LabelNoiseTheoryTest.randomSpd(dim, rng);
+    DMatrixRMaj a = TestMatrices.spd(dim, rng);
     Eigen e = Eigen.of(a);
     double aMin = Double.POSITIVE_INFINITY;
     for (double v : e.values) {
@@ -256,7 +255,7 @@ class L2TheoryTest {
     }
     DMatrixRMaj gamma = matrixGamma ? e.fromBasis(CommonOps_DDRM.diag(gam))
         : scalarMatrix(dim, common);
-    double[] u = randomVector(dim, rng); // not an eigenvector of A
+    double[] u = TestMatrices.gaussianVector(dim, rng); // not an eigenvector of A
     double crit = L2Theory.solve(a, gamma, u, 1e-3, batch, mu).criticalLr();
     double lr = fraction * crit;
 
@@ -268,7 +267,7 @@ class L2TheoryTest {
     DMatrixRMaj k = GeneralKroneckerOracle.add(a, gamma);
     DMatrixRMaj wStar = GeneralKroneckerOracle.wStar(k, a, u);
     DMatrixRMaj v = GeneralKroneckerOracle.minus(wStar, u);
-    DMatrixRMaj av = GeneralKroneckerOracle.mult(a, v);
+    DMatrixRMaj av = TestMatrices.mult(a, v);
     double tU = GeneralKroneckerOracle.quadratic(a, v);
     DMatrixRMaj c0 = new DMatrixRMaj(dim, dim);
     CommonOps_DDRM.multTransB(av, av, c0);
@@ -281,8 +280,8 @@ class L2TheoryTest {
     assertMatrixRel(p.noise(), noise, ORACLE_REL_TOL);
     assertRel(p.traceNoise(), CommonOps_DDRM.trace(noise), ORACLE_REL_TOL);
     assertRel(p.traceSigma(), CommonOps_DDRM.trace(sigma), ORACLE_REL_TOL);
-    double trA = CommonOps_DDRM.trace(GeneralKroneckerOracle.mult(a, sigma));
-    double trK = CommonOps_DDRM.trace(GeneralKroneckerOracle.mult(k, sigma));
+    double trA = CommonOps_DDRM.trace(TestMatrices.mult(a, sigma));
+    double trK = CommonOps_DDRM.trace(TestMatrices.mult(k, sigma));
     double bTrain = 0.5 * tU + 0.5 * GeneralKroneckerOracle.quadratic(gamma, wStar);
     assertRel(p.trASigma(), trA, ORACLE_REL_TOL);
     assertRel(p.lTest(), 0.5 * trA + 0.5 * tU, ORACLE_REL_TOL);
@@ -292,9 +291,9 @@ class L2TheoryTest {
         within(ORACLE_REL_TOL * (0.5 * Math.abs(trK) + Math.abs(bTrain))));
 
     // Oracle 2: exact moments of the chain from the data model (no Theorem 1, no Prop. 3).
-    GeneralKroneckerOracle.Moments m =
+    ExactMomentOracle.Chain m =
         GeneralKroneckerOracle.l2(a, gamma, u, scalarMatrix(dim, lr), mu, batch);
-    assertThat(m.spectralRadius()).isLessThan(1);
+    assertThat(m.rho()).isLessThan(1);
     assertMatrixRel(p.sigma(), m.sigma(), ORACLE_REL_TOL);
 
     if (!matrixGamma) {
@@ -339,13 +338,13 @@ class L2TheoryTest {
       aMin = Math.min(aMin, a[i]);
     }
     double gamma = -0.8 * aMin + 2 * rng.nextDouble();
-    double[] u = randomVector(dim, rng);
+    double[] u = TestMatrices.gaussianVector(dim, rng);
     double crit = L2Theory.criticalLr(a, gamma, batch, mu);
     assertThat(crit).isPositive();
     for (double side : new double[] {-1, 1}) {
       double lr = crit * (1 + side * CRITICAL_STEP);
       double rho = GeneralKroneckerOracle.l2(CommonOps_DDRM.diag(a), scalarMatrix(dim, gamma),
-          u, scalarMatrix(dim, lr), mu, batch).spectralRadius();
+          u, scalarMatrix(dim, lr), mu, batch).rho();
       boolean diverges = L2Theory.ofSpectrum(a, gamma, u, lr, batch, mu).theory().diverges();
       assertThat(rho < 1).as("ρ = %s at side %s", rho, side).isEqualTo(side < 0);
       assertThat(diverges).isEqualTo(side > 0);
@@ -465,7 +464,7 @@ class L2TheoryTest {
     for (int i = 0; i < dim; i++) {
       a[i] = 0.2 + 1.5 * rng.nextDouble();
     }
-    double[] u = randomVector(dim, rng);
+    double[] u = TestMatrices.gaussianVector(dim, rng);
     // Learning rates around the label-noise λ_c, where γ = 0 turns unstable.
     double lr = (0.6 + 0.6 * rng.nextDouble()) * LabelNoiseTheory.criticalLr(a, batch, mu);
     L2Theory.GammaInterval set = L2Theory.stableGammaInterval(a, lr, batch, mu);
@@ -487,7 +486,7 @@ class L2TheoryTest {
     for (double[] probe : probes) {
       boolean outside = probe[1] == 1;
       double rho = GeneralKroneckerOracle.l2(CommonOps_DDRM.diag(a), scalarMatrix(dim, probe[0]),
-          u, scalarMatrix(dim, lr), mu, batch).spectralRadius();
+          u, scalarMatrix(dim, lr), mu, batch).rho();
       assertThat(rho > 1).as("γ = %s, ρ = %s", probe[0], rho).isEqualTo(outside);
       assertThat(L2Theory.ofSpectrum(a, probe[0], u, lr, batch, mu).theory().diverges())
           .isEqualTo(outside);
@@ -514,7 +513,7 @@ class L2TheoryTest {
     for (int i = 0; i < dim; i++) {
       a[i] = 0.2 + 1.5 * rng.nextDouble();
     }
-    double[] u = randomVector(dim, rng);
+    double[] u = TestMatrices.gaussianVector(dim, rng);
     double labelCrit = LabelNoiseTheory.criticalLr(a, batch, mu);
     // Below the label-noise λ_c, γ = 0 is stable and γ* = 0 exactly.
     L2Theory.GammaStar zero = L2Theory.gammaStar(a, u, 0.9 * labelCrit, batch, mu);
@@ -620,7 +619,7 @@ class L2TheoryTest {
 
     /** Q X Qᵀ. */
     DMatrixRMaj fromBasis(DMatrixRMaj x) {
-      DMatrixRMaj tmp = GeneralKroneckerOracle.mult(q, x);
+      DMatrixRMaj tmp = TestMatrices.mult(q, x);
       DMatrixRMaj out = new DMatrixRMaj(q.numRows, q.numRows);
       CommonOps_DDRM.multTransB(tmp, q, out);
       return out;

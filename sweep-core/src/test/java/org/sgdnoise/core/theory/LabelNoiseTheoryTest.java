@@ -108,8 +108,8 @@ class LabelNoiseTheoryTest {
   void eigenbasisReductionMatchesKroneckerSolve(int dim, int batch, double mu, double fraction,
       long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
-    DMatrixRMaj a = randomSpd(dim, rng);
-    DMatrixRMaj lambda0 = randomSpd(dim, rng); // does not commute with A
+    DMatrixRMaj a = TestMatrices.spd(dim, rng);
+    DMatrixRMaj lambda0 = TestMatrices.spd(dim, rng); // does not commute with A
     double sigma2 = 0.1 + rng.nextDouble();
     double cCrit = LabelNoiseTheory.criticalScale(a, lambda0, batch, mu);
     DMatrixRMaj lambda = lambda0.copy();
@@ -130,8 +130,8 @@ class LabelNoiseTheoryTest {
   void criticalScaleIsWhereKroneckerSolutionStopsBeingPositiveDefinite(int dim, int batch,
       double mu, double unused, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
-    DMatrixRMaj a = randomSpd(dim, rng);
-    DMatrixRMaj lambda0 = randomSpd(dim, rng);
+    DMatrixRMaj a = TestMatrices.spd(dim, rng);
+    DMatrixRMaj lambda0 = TestMatrices.spd(dim, rng);
     double cCrit = LabelNoiseTheory.criticalScale(a, lambda0, batch, mu);
 
     DMatrixRMaj below = lambda0.copy();
@@ -192,20 +192,6 @@ class LabelNoiseTheoryTest {
   }
 
   // ---------------------------------------------------------------- helpers
-
-  static DMatrixRMaj randomSpd(int n, SplittableRandom rng) {
-    DMatrixRMaj g = new DMatrixRMaj(n, n);
-    for (int i = 0; i < n * n; i++) {
-      g.data[i] = rng.nextGaussian();
-    }
-    DMatrixRMaj spd = new DMatrixRMaj(n, n);
-    CommonOps_DDRM.multTransB(g, g, spd);
-    CommonOps_DDRM.scale(1.0 / n, spd);
-    for (int i = 0; i < n; i++) {
-      spd.add(i, i, 0.2);
-    }
-    return spd;
-  }
 
   static double minEigenvalue(DMatrixRMaj m) {
     EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(m.numRows, false,

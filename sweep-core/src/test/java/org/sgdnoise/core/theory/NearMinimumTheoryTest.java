@@ -75,8 +75,8 @@ class NearMinimumTheoryTest {
     double mu = in.get("mu").asDouble();
     double crit = NearMinimumTheory.globalMinimumCriticalLr(h, batch, mu);
     assertRel(crit, c.get("expected").get("lam_c").asDouble(), c.get("rel_tol").asDouble());
-    DMatrixRMaj hm = Theorem1Oracle.rotate(
-        Theorem1Oracle.randomOrthogonal(h.length, new SplittableRandom(h.length)), h);
+    DMatrixRMaj hm = TestMatrices.rotate(
+        TestMatrices.orthogonalEig(h.length, new SplittableRandom(h.length)), h);
     assertThat(globalRadius(hm, crit * (1 - CRITICAL_STEP), mu, batch)).isLessThan(1);
     assertThat(globalRadius(hm, crit * (1 + CRITICAL_STEP), mu, batch)).isGreaterThan(1);
   }
@@ -105,7 +105,7 @@ class NearMinimumTheoryTest {
   void corollary3IsTheorem1WithCorollary2Noise(int dim, int batch, double mu, double rank1,
       double fraction, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
-    DMatrixRMaj q = Theorem1Oracle.randomOrthogonal(dim, rng);
+    DMatrixRMaj q = TestMatrices.orthogonalEig(dim, rng);
     double[] h = new double[dim];
     double[] g = new double[dim];
     double[] l = new double[dim];
@@ -120,9 +120,9 @@ class NearMinimumTheoryTest {
     for (int i = 0; i < dim; i++) {
       l[i] *= scale;
     }
-    DMatrixRMaj h0 = Theorem1Oracle.rotate(q, h);
-    DMatrixRMaj gamma = Theorem1Oracle.rotate(q, g);
-    DMatrixRMaj lambda = Theorem1Oracle.rotate(q, l);
+    DMatrixRMaj h0 = TestMatrices.rotate(q, h);
+    DMatrixRMaj gamma = TestMatrices.rotate(q, g);
+    DMatrixRMaj lambda = TestMatrices.rotate(q, l);
     int j = 1 + rng.nextInt(dim - 1); // a direction with γ_j > 0
     DMatrixRMaj wStar = new DMatrixRMaj(dim, 1);
     for (int i = 0; i < dim; i++) {
@@ -133,7 +133,7 @@ class NearMinimumTheoryTest {
     Prediction p = NearMinimumTheory.corollary3(h0, gamma, wStar, lambda, batch, mu, l0, rank1);
     DMatrixRMaj k = h0.copy();
     CommonOps_DDRM.addEquals(k, gamma);
-    DMatrixRMaj v = Theorem1Oracle.mult(gamma, wStar);
+    DMatrixRMaj v = TestMatrices.mult(gamma, wStar);
     DMatrixRMaj c0 = new DMatrixRMaj(dim, dim);
     CommonOps_DDRM.multTransB(v, v, c0);
     CommonOps_DDRM.scale(rank1, c0);
@@ -144,11 +144,11 @@ class NearMinimumTheoryTest {
     assertThat(p.diverges()).isFalse();
     assertMatrixRel(p.sigma(), sigma, ORACLE_REL_TOL);
     assertMatrixRel(p.noise(), c0, ORACLE_REL_TOL);
-    assertRel(p.trASigma(), CommonOps_DDRM.trace(Theorem1Oracle.mult(h0, sigma)), ORACLE_REL_TOL);
+    assertRel(p.trASigma(), CommonOps_DDRM.trace(TestMatrices.mult(h0, sigma)), ORACLE_REL_TOL);
     assertRel(p.traceSigma(), CommonOps_DDRM.trace(sigma), ORACLE_REL_TOL);
     double wGammaW = CommonOps_DDRM.dot(wStar, v);
     assertRel(p.lTrain(), l0 + 0.5 * wGammaW
-        + 0.5 * CommonOps_DDRM.trace(Theorem1Oracle.mult(k, sigma)), ORACLE_REL_TOL);
+        + 0.5 * CommonOps_DDRM.trace(TestMatrices.mult(k, sigma)), ORACLE_REL_TOL);
     assertThat(p.lTest()).isNaN();
     assertThat(p.kappa()).isNaN();
 
@@ -168,7 +168,7 @@ class NearMinimumTheoryTest {
   void localMinimumIsTheorem1OnTheRangeOfTheHessian(int dim, int batch, double mu,
       double unused, double fraction, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
-    DMatrixRMaj q = Theorem1Oracle.randomOrthogonal(dim, rng);
+    DMatrixRMaj q = TestMatrices.orthogonalEig(dim, rng);
     int rank = 1 + rng.nextInt(dim - 1);
     double[] h = new double[dim];
     double[] l = new double[dim];
@@ -182,8 +182,8 @@ class NearMinimumTheoryTest {
       l[i] *= fraction * 2 * (1 + mu) / maxLh;
     }
     double l0 = 0.2;
-    Prediction p = NearMinimumTheory.corollary3(Theorem1Oracle.rotate(q, h), null, null,
-        Theorem1Oracle.rotate(q, l), batch, mu, l0, NearMinimumTheory.PAPER_RANK1);
+    Prediction p = NearMinimumTheory.corollary3(TestMatrices.rotate(q, h), null, null,
+        TestMatrices.rotate(q, l), batch, mu, l0, NearMinimumTheory.PAPER_RANK1);
     // The restricted problem in the basis Q_r of range(H₀).
     double[] hr = new double[rank];
     double[] lr = new double[rank];
@@ -195,7 +195,7 @@ class NearMinimumTheoryTest {
     DMatrixRMaj sigmaR = Theorem1Oracle.solve(CommonOps_DDRM.diag(lr), hm, mu, batch, c0, 0, 0);
     DMatrixRMaj qr = CommonOps_DDRM.extract(q, 0, dim, 0, rank);
     DMatrixRMaj expected = new DMatrixRMaj(dim, dim);
-    CommonOps_DDRM.multTransB(Theorem1Oracle.mult(qr, sigmaR), qr, expected);
+    CommonOps_DDRM.multTransB(TestMatrices.mult(qr, sigmaR), qr, expected);
     assertMatrixRel(p.sigma(), expected, ORACLE_REL_TOL);
   }
 
@@ -211,7 +211,7 @@ class NearMinimumTheoryTest {
     for (int i = 0; i < dim; i++) {
       h[i] = 0.05 + 2 * rng.nextDouble();
     }
-    DMatrixRMaj hm = Theorem1Oracle.rotate(Theorem1Oracle.randomOrthogonal(dim, rng), h);
+    DMatrixRMaj hm = TestMatrices.rotate(TestMatrices.orthogonalEig(dim, rng), h);
     double crit = NearMinimumTheory.globalMinimumCriticalLr(h, batch, mu);
     assertThat(globalRadius(hm, crit * (1 - CRITICAL_STEP), mu, batch)).isLessThan(1);
     assertThat(globalRadius(hm, crit * (1 + CRITICAL_STEP), mu, batch)).isGreaterThan(1);
@@ -228,7 +228,7 @@ class NearMinimumTheoryTest {
   @Test
   void scalarLearningRateWithoutMomentumIsTheSheetClosedForm() {
     // Γ = 0, L₀* > 0, μ = 0: Σ = (2λL₀*/S)(2I − λH₀)⁻¹.
-    DMatrixRMaj h0 = Theorem1Oracle.rotate(Theorem1Oracle.randomOrthogonal(4,
+    DMatrixRMaj h0 = TestMatrices.rotate(TestMatrices.orthogonalEig(4,
         new SplittableRandom(8)), new double[] {0.3, 1.1, 2.0, 3.4});
     double lr = 0.5;
     int batch = 8;
@@ -270,8 +270,8 @@ class NearMinimumTheoryTest {
   @Test
   void rejectsNonCommutingMatricesAndBadArguments() {
     SplittableRandom rng = new SplittableRandom(5);
-    DMatrixRMaj h0 = LabelNoiseTheoryTest.randomSpd(3, rng);
-    DMatrixRMaj lambda = LabelNoiseTheoryTest.randomSpd(3, rng);
+    DMatrixRMaj h0 = TestMatrices.spd(3, rng);
+    DMatrixRMaj lambda = TestMatrices.spd(3, rng);
     assertThatThrownBy(() -> NearMinimumTheory.corollary3(h0, null, null, lambda, 4, 0, 0.1,
         NearMinimumTheory.PAPER_RANK1)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Lambda and H0 must commute");

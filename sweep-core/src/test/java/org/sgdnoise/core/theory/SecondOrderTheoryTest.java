@@ -141,14 +141,14 @@ class SecondOrderTheoryTest {
   void dampedNewtonIsLabelNoiseTheoryWithTheInverseHessianPreconditioner(int dim, int batch,
       double mu, double fraction, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
-    DMatrixRMaj a = LabelNoiseTheoryTest.randomSpd(dim, rng);
+    DMatrixRMaj a = TestMatrices.spd(dim, rng);
     DMatrixRMaj aInv = inverse(a);
     double sigma2 = 0.1 + rng.nextDouble();
     double lr = fraction * SecondOrderTheory.dampedNewtonCriticalLr(dim, batch, mu);
     DMatrixRMaj lambda = aInv.copy();
     CommonOps_DDRM.scale(lr, lambda);
 
-    Prediction p = SecondOrderTheory.dampedNewton(Theorem1Oracle.eigenvalues(a), lr, batch, mu,
+    Prediction p = SecondOrderTheory.dampedNewton(TestMatrices.eigenvalues(a), lr, batch, mu,
         sigma2);
     Prediction q = LabelNoiseTheory.solve(a, lambda, batch, mu, sigma2);
     assertThat(p.diverges()).isFalse();
@@ -166,10 +166,10 @@ class SecondOrderTheoryTest {
   @MethodSource("randomCases")
   void dampedNewtonCriticalLrIsTheLabelNoiseCriticalScaleOfTheInverseHessian(int dim, int batch,
       double mu, double unused, long seed) {
-    DMatrixRMaj a = LabelNoiseTheoryTest.randomSpd(dim, new SplittableRandom(seed));
+    DMatrixRMaj a = TestMatrices.spd(dim, new SplittableRandom(seed));
     double crit = SecondOrderTheory.dampedNewtonCriticalLr(dim, batch, mu);
     assertRel(LabelNoiseTheory.criticalScale(a, inverse(a), batch, mu), crit, ORACLE_REL_TOL);
-    double[] spectrum = Theorem1Oracle.eigenvalues(a);
+    double[] spectrum = TestMatrices.eigenvalues(a);
     assertThat(SecondOrderTheory.dampedNewton(spectrum, crit * (1 - CRITICAL_STEP), batch, mu, 1)
         .diverges()).isFalse();
     assertThat(SecondOrderTheory.dampedNewton(spectrum, crit * (1 + CRITICAL_STEP), batch, mu, 1)
@@ -189,7 +189,7 @@ class SecondOrderTheoryTest {
   void naturalGradientIsAFixedPointOfTheorem1(int dim, int batch, double mu, double lrSeed,
       long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
-    DMatrixRMaj a = LabelNoiseTheoryTest.randomSpd(dim, rng);
+    DMatrixRMaj a = TestMatrices.spd(dim, rng);
     DMatrixRMaj aInv = inverse(a);
     double sigma2 = 0.05 + 2 * rng.nextDouble();
     double lr = 4 * lrSeed; // any λ > 0: NGD is self-stabilising
@@ -207,7 +207,7 @@ class SecondOrderTheoryTest {
     assertThat(q.diverges()).isFalse();
     assertMatrixRel(q.sigma(), sigma, ORACLE_REL_TOL);
     assertMatrixRel(KroneckerOracle.solve(a, lambda, batch, mu, sigma2), sigma, ORACLE_REL_TOL);
-    Prediction p = SecondOrderTheory.naturalGradient(Theorem1Oracle.eigenvalues(a), lr, batch,
+    Prediction p = SecondOrderTheory.naturalGradient(TestMatrices.eigenvalues(a), lr, batch,
         mu, sigma2);
     assertSamePrediction(p, q);
   }
@@ -231,7 +231,7 @@ class SecondOrderTheoryTest {
   @MethodSource("iterationCases")
   void dampedFixedPointIterationConvergesToProposition6(int dim, int batch, double mu, double lr,
       double sigma2) {
-    DMatrixRMaj a = LabelNoiseTheoryTest.randomSpd(dim, new SplittableRandom(dim * 31L + batch));
+    DMatrixRMaj a = TestMatrices.spd(dim, new SplittableRandom(dim * 31L + batch));
     DMatrixRMaj sigma = CommonOps_DDRM.identity(dim);
     double change = Double.POSITIVE_INFINITY;
     for (int it = 0; it < 5000 && change > ITERATION_TOL; it++) {
@@ -337,8 +337,8 @@ class SecondOrderTheoryTest {
   /** Lemma 1: C = (AΣA + (Tr[AΣ] + σ²)A)/S. */
   private static DMatrixRMaj lemma1Noise(DMatrixRMaj a, DMatrixRMaj sigma, int batch,
       double sigma2) {
-    DMatrixRMaj as = Theorem1Oracle.mult(a, sigma);
-    DMatrixRMaj c = Theorem1Oracle.mult(as, a);
+    DMatrixRMaj as = TestMatrices.mult(a, sigma);
+    DMatrixRMaj c = TestMatrices.mult(as, a);
     CommonOps_DDRM.addEquals(c, CommonOps_DDRM.trace(as) + sigma2, a);
     CommonOps_DDRM.scale(1.0 / batch, c);
     return c;
