@@ -153,10 +153,7 @@ class Corollary1GridTest {
   }
 
   static Stream<JsonNode> referenceCases() {
-    List<JsonNode> out = References.linearRegression(
-        c -> c.get("family").asText().equals("corollary1_optimal_weight_decay"));
-    assertThat(out).hasSize(9);
-    return out.stream();
+    return References.family("corollary1_optimal_weight_decay", 9);
   }
 
   @ParameterizedTest(name = "{0}")

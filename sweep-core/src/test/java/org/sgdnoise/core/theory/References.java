@@ -1,5 +1,7 @@
 package org.sgdnoise.core.theory;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /** The reference cases of shared/theory (copied into test resources), filtered. */
 final class References {
@@ -26,6 +29,27 @@ final class References {
   /** Cases of reference-general-highdim-second-order-tails.json (a list) that match. */
   static List<JsonNode> general(Predicate<JsonNode> keep) {
     return filter(read("reference-general-highdim-second-order-tails.json"), keep);
+  }
+
+  /**
+   * The linear-regression cases of one {@code family}, asserting there are exactly
+   * {@code count} of them (a parameterised test's source).
+   */
+  static Stream<JsonNode> family(String family, int count) {
+    final List<JsonNode> out =
+        linearRegression(c -> c.get("family").asText().equals(family));
+    assertThat(out).as("family %s", family).hasSize(count);
+    return out.stream();
+  }
+
+  /**
+   * The general-sheet cases whose name starts with {@code prefix}, asserting there are exactly
+   * {@code count} of them (a parameterised test's source).
+   */
+  static Stream<JsonNode> named(String prefix, int count) {
+    final List<JsonNode> out = general(c -> c.get("name").asText().startsWith(prefix));
+    assertThat(out).as("cases named %s…", prefix).hasSize(count);
+    return out.stream();
   }
 
   private static JsonNode read(String name) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,10 +20,7 @@ class ScalingRatioTest {
   private static final double EXACT_REL_TOL = 1e-12;
 
   static Stream<JsonNode> ratioCases() {
-    List<JsonNode> out =
-        References.general(c -> c.get("name").asText().startsWith("Sec 6.5 scaling-law ratio"));
-    assertThat(out).hasSize(7);
-    return out.stream();
+    return References.named("Sec 6.5 scaling-law ratio", 7);
   }
 
   @ParameterizedTest(name = "case {0}")

@@ -39,10 +39,7 @@ class SecondOrderTheoryTest {
   // ---------------------------------------------------------------- reference cases
 
   static Stream<JsonNode> dampedNewtonCases() {
-    List<JsonNode> out =
-        References.general(c -> c.get("name").asText().startsWith("Prop 5 damped Newton"));
-    assertThat(out).hasSize(5);
-    return out.stream();
+    return References.named("Prop 5 damped Newton", 5);
   }
 
   @ParameterizedTest(name = "case {0}")
@@ -81,10 +78,7 @@ class SecondOrderTheoryTest {
   }
 
   static Stream<JsonNode> naturalGradientCases() {
-    List<JsonNode> out =
-        References.general(c -> c.get("name").asText().startsWith("Prop 6 natural gradient"));
-    assertThat(out).hasSize(5);
-    return out.stream();
+    return References.named("Prop 6 natural gradient", 5);
   }
 
   @ParameterizedTest(name = "case {0}")
