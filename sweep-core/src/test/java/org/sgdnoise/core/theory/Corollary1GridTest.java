@@ -2,7 +2,7 @@ package org.sgdnoise.core.theory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.sgdnoise.core.theory.InputNoiseTheoryTest.assertRel;
+import static org.sgdnoise.core.theory.TestAsserts.assertRel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;

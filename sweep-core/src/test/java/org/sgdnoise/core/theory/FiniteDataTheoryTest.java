@@ -65,16 +65,16 @@ class FiniteDataTheoryTest {
       final boolean repl = s == Sampling.WITH_REPLACEMENT;
       final DMatrixRMaj expected = LabelNoiseTheoryTest.matrix(c.get("expected")
           .get(repl ? "C_with_replacement" : "C_without_replacement"));
-      GeneralSolverTest.assertMatrixRel(FiniteDataTheory.minibatchNoise(g, rows, dim, batch, s),
+      TestAsserts.assertMatrixRel(FiniteDataTheory.minibatchNoise(g, rows, dim, batch, s),
           expected, REFERENCE_REL_TOL);
       // The empirical model's constant with xᵢ = gᵢ, rᵢ = 1 is the same covariance.
       final double[] ones = new double[rows];
       java.util.Arrays.fill(ones, 1);
-      GeneralSolverTest.assertMatrixRel(GeneralSolver.empirical(g, rows, dim, ones,
+      TestAsserts.assertMatrixRel(GeneralSolver.empirical(g, rows, dim, ones,
           FiniteDataTheory.samplingFactor(rows, batch, s), new DMatrixRMaj(dim, dim)).constant(),
           expected, REFERENCE_REL_TOL);
       // Independently: the covariance of the batch-mean gradient over every minibatch.
-      GeneralSolverTest.assertMatrixRel(enumeratedNoise(g, rows, dim, batch, repl), expected,
+      TestAsserts.assertMatrixRel(enumeratedNoise(g, rows, dim, batch, repl), expected,
           REFERENCE_REL_TOL);
     }
   }
@@ -193,7 +193,7 @@ class FiniteDataTheoryTest {
         lambda, batch, mu, repl);
     assertThat(p.diverges()).isFalse();
     assertThat(ex.rho()).isLessThan(1);
-    GeneralSolverTest.assertMatrixRel(p.sigma(), ex.sigma(), EXACT_REL_TOL);
+    TestAsserts.assertMatrixRel(p.sigma(), ex.sigma(), EXACT_REL_TOL);
     final Losses l = Losses.of(d, gamma, ex.mean(), ex.sigma());
     assertRel(p.lTrain(), l.train);
     assertRel(p.lTest(), l.test);
@@ -356,7 +356,7 @@ class FiniteDataTheoryTest {
         final Transient t = Transient.run(d, lambda0, 2, mu, s, new double[] {0.3, -0.2, 0.5});
         assertThat(t.p.diverges()).isFalse();
         assertThat(t.p.traceSigma()).isGreaterThan(1e-6);
-        GeneralSolverTest.assertMatrixRel(t.p.sigma(), t.ex.sigma(), EXACT_REL_TOL);
+        TestAsserts.assertMatrixRel(t.p.sigma(), t.ex.sigma(), EXACT_REL_TOL);
         assertRel(t.p.lTest(), t.losses.test);
         assertRel(t.p.lTrain(), t.losses.train);
       }

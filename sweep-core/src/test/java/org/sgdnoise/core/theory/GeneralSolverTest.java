@@ -3,6 +3,7 @@ package org.sgdnoise.core.theory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.sgdnoise.core.theory.TestAsserts.assertMatrixRel;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -466,13 +467,4 @@ class GeneralSolverTest {
   }
 
   // ---------------------------------------------------------------------------- helpers
-
-  static void assertMatrixRel(DMatrixRMaj actual, DMatrixRMaj expected, double tol) {
-    assertThat(actual.numRows).isEqualTo(expected.numRows);
-    final double scale = CommonOps_DDRM.elementMaxAbs(expected);
-    for (int i = 0; i < expected.getNumElements(); i++) {
-      assertThat(actual.data[i]).as("element %d", i)
-          .isCloseTo(expected.data[i], within(tol * scale));
-    }
-  }
 }

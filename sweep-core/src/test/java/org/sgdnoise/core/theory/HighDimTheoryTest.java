@@ -3,6 +3,7 @@ package org.sgdnoise.core.theory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.sgdnoise.core.theory.TestAsserts.assertRel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -617,9 +618,5 @@ class HighDimTheoryTest {
       out[i] = array.get(i).asDouble();
     }
     return out;
-  }
-
-  static void assertRel(double actual, double expected, double tol) {
-    assertThat(actual).isCloseTo(expected, within(tol * Math.abs(expected)));
   }
 }

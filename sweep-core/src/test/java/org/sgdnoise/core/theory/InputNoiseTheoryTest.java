@@ -2,7 +2,8 @@ package org.sgdnoise.core.theory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
+import static org.sgdnoise.core.theory.TestAsserts.assertMatrixRel;
+import static org.sgdnoise.core.theory.TestAsserts.assertRel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -384,18 +385,5 @@ class InputNoiseTheoryTest {
     return t;
   }
 
-  static void assertRel(double actual, double expected, double tol) {
-    assertThat(actual).isCloseTo(expected, within(tol * Math.abs(expected)));
-  }
-
   /** Element-wise, relative to the largest element of the expected matrix. */
-  static void assertMatrixRel(DMatrixRMaj actual, DMatrixRMaj expected, double tol) {
-    assertThat(actual.numRows).isEqualTo(expected.numRows);
-    assertThat(actual.numCols).isEqualTo(expected.numCols);
-    double scale = CommonOps_DDRM.elementMaxAbs(expected);
-    for (int i = 0; i < expected.getNumElements(); i++) {
-      assertThat(actual.data[i]).as("element %d", i)
-          .isCloseTo(expected.data[i], within(tol * scale));
-    }
-  }
 }

@@ -2,6 +2,7 @@ package org.sgdnoise.core.theory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.sgdnoise.core.theory.TestAsserts.assertMatrixRel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -228,13 +229,5 @@ class LabelNoiseTheoryTest {
 
   private static void assertRel(double actual, double expected) {
     assertThat(actual).isCloseTo(expected, within(REFERENCE_REL_TOL * Math.abs(expected)));
-  }
-
-  private static void assertMatrixRel(DMatrixRMaj actual, DMatrixRMaj expected, double tol) {
-    double scale = CommonOps_DDRM.elementMaxAbs(expected);
-    for (int i = 0; i < expected.getNumElements(); i++) {
-      assertThat(actual.data[i]).as("element %d", i)
-          .isCloseTo(expected.data[i], within(tol * scale));
-    }
   }
 }

@@ -3,6 +3,8 @@ package org.sgdnoise.core.theory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.sgdnoise.core.theory.TestAsserts.assertMatrixRel;
+import static org.sgdnoise.core.theory.TestAsserts.assertRel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -294,17 +296,5 @@ class NearMinimumTheoryTest {
     List<JsonNode> out = References.general(c -> c.get("name").asText().equals(name));
     assertThat(out).hasSize(1);
     return out.get(0);
-  }
-
-  private static void assertMatrixRel(DMatrixRMaj actual, DMatrixRMaj expected, double tol) {
-    double scale = CommonOps_DDRM.elementMaxAbs(expected);
-    for (int i = 0; i < expected.getNumElements(); i++) {
-      assertThat(actual.data[i]).as("element %d", i)
-          .isCloseTo(expected.data[i], within(tol * scale));
-    }
-  }
-
-  private static void assertRel(double actual, double expected, double tol) {
-    assertThat(actual).isCloseTo(expected, within(tol * Math.abs(expected)));
   }
 }

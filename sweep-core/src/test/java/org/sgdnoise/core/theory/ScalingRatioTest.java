@@ -2,7 +2,7 @@ package org.sgdnoise.core.theory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
+import static org.sgdnoise.core.theory.TestAsserts.assertRel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.stream.Stream;
@@ -147,9 +147,5 @@ class ScalingRatioTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("index 1");
     assertThatThrownBy(() -> ScalingRatio.ratio1d(1, 0.1, 3, 1.0, 2))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("momentum");
-  }
-
-  private static void assertRel(double actual, double expected, double tol) {
-    assertThat(actual).isCloseTo(expected, within(tol * Math.abs(expected)));
   }
 }
