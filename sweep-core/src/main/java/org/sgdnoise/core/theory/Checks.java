@@ -27,6 +27,32 @@ final class Checks {
     }
   }
 
+  /**
+   * Requires 0 &lt; x[i] &lt; ∞ for every i: "{@code <what>: <name> must be finite and > 0: index
+   * <i>: <x[i]>}".
+   */
+  static void positiveFiniteEach(String what, String name, double[] x) {
+    for (int i = 0; i < x.length; i++) {
+      if (!(x[i] > 0 && x[i] < Double.POSITIVE_INFINITY)) {
+        throw new IllegalArgumentException(
+            what + ": " + name + " must be finite and > 0: index " + i + ": " + x[i]);
+      }
+    }
+  }
+
+  /**
+   * Requires 0 ≤ x[i] &lt; ∞ for every i: "{@code <what>: <name> must be finite and >= 0: index
+   * <i>: <x[i]>}".
+   */
+  static void nonNegativeFiniteEach(String what, String name, double[] x) {
+    for (int i = 0; i < x.length; i++) {
+      if (!(x[i] >= 0 && x[i] < Double.POSITIVE_INFINITY)) {
+        throw new IllegalArgumentException(
+            what + ": " + name + " must be finite and >= 0: index " + i + ": " + x[i]);
+      }
+    }
+  }
+
   /** Requires a batch size S ≥ 1. */
   static void batch(String what, int batch) {
     if (batch < 1) {

@@ -462,10 +462,7 @@ public final class FiniteDataTheory {
       throw new IllegalArgumentException(
           "Cannot predict: the learning rate must be positive and finite: " + lr);
     }
-    if (!(momentum >= 0 && momentum < 1)) {
-      throw new IllegalArgumentException(
-          "Cannot predict: momentum must be in [0, 1): " + momentum);
-    }
+    Checks.momentum("Cannot predict", momentum);
   }
 
   private static void requireRows(double[] xs, int rows, int dim) {

@@ -1379,10 +1379,7 @@ public final class GeneralSolver {
       throw new IllegalArgumentException("Cannot solve Theorem 1: H, Λ and the noise model must"
           + " have one dimension: " + h.numRows + ", " + lambda.numRows + ", " + noise.dim());
     }
-    if (!(momentum >= 0 && momentum < 1)) {
-      throw new IllegalArgumentException(
-          "Cannot solve Theorem 1: momentum must be in [0, 1): " + momentum);
-    }
+    Checks.momentum("Cannot solve Theorem 1", momentum);
   }
 
   static void requireSymmetric(String name, DMatrixRMaj m) {

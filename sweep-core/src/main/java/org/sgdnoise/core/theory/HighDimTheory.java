@@ -469,12 +469,7 @@ public final class HighDimTheory {
     if (aHat.length == 0) {
       throw new IllegalArgumentException(what + ": the spectrum is empty");
     }
-    for (int i = 0; i < aHat.length; i++) {
-      if (!(aHat[i] >= 0 && aHat[i] < Double.POSITIVE_INFINITY)) {
-        throw new IllegalArgumentException(
-            what + ": eigenvalues of Â must be finite and >= 0: index " + i + ": " + aHat[i]);
-      }
-    }
+    Checks.nonNegativeFiniteEach(what, "eigenvalues of Â", aHat);
   }
 
   private static void checkMarchenkoPastur(String what, int dim, double a) {

@@ -41,12 +41,7 @@ public final class ScalingRatio {
       double k) {
     final String what = "Cannot compute the scaling ratio";
     check(what, lr, batch, momentum, k);
-    for (int i = 0; i < spectrum.length; i++) {
-      if (!(spectrum[i] > 0 && spectrum[i] < Double.POSITIVE_INFINITY)) {
-        throw new IllegalArgumentException(
-            what + ": eigenvalues of A must be finite and > 0: index " + i + ": " + spectrum[i]);
-      }
-    }
+    Checks.positiveFiniteEach(what, "eigenvalues of A", spectrum);
     final double kS = k * batch;
     final long scaledBatch = Math.round(kS);
     if (!(Math.abs(kS - scaledBatch) <= BATCH_INTEGER_TOL * kS) || scaledBatch < 1
@@ -73,9 +68,7 @@ public final class ScalingRatio {
   public static double ratio1d(double a, double lr, int batch, double momentum, double k) {
     final String what = "Cannot compute the 1-d scaling ratio";
     check(what, lr, batch, momentum, k);
-    if (!(a > 0 && a < Double.POSITIVE_INFINITY)) {
-      throw new IllegalArgumentException(what + ": a must be finite and > 0: " + a);
-    }
+    Checks.positiveFinite(what, "a", a);
     final double m = (1 - momentum) / (1 + momentum);
     final double la = lr * a;
     final double base = 2 * (1 - momentum) * batch - la * batch * m - 2 * la;

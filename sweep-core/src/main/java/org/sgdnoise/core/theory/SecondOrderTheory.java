@@ -174,13 +174,10 @@ public final class SecondOrderTheory {
 
   /** {Tr A, Tr A⁻¹}, validating every eigenvalue. */
   private static double[] spectrumSums(String what, double[] aSpectrum) {
+    Checks.positiveFiniteEach(what, "eigenvalues of A", aSpectrum);
     double trA = 0;
     double trInv = 0;
     for (int i = 0; i < aSpectrum.length; i++) {
-      if (!(aSpectrum[i] > 0 && aSpectrum[i] < Double.POSITIVE_INFINITY)) {
-        throw new IllegalArgumentException(
-            what + ": eigenvalues of A must be finite and > 0: index " + i + ": " + aSpectrum[i]);
-      }
       trA += aSpectrum[i];
       trInv += 1 / aSpectrum[i];
     }
