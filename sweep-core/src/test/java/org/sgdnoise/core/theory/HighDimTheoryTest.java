@@ -247,7 +247,7 @@ class HighDimTheoryTest {
     DMatrixRMaj c0 = aHat.copy();
     CommonOps_DDRM.scale(s2 / batch, c0);
     DMatrixRMaj sigma = Theorem1Oracle.solve(lambda, aHat, mu, batch, c0, sign, 1);
-    double trASigma = CommonOps_DDRM.trace(TestMatrices.mult(aHat, sigma));
+    double trASigma = TestMatrices.traceProduct(aHat, sigma);
     DMatrixRMaj inv = new DMatrixRMaj(dim, dim);
     assertThat(CommonOps_DDRM.invert(aHat, inv)).isTrue();
 

@@ -3,6 +3,7 @@ package org.sgdnoise.core.theory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.sgdnoise.core.theory.TestAsserts.assertMatrixRel;
+import static org.sgdnoise.core.theory.TestAsserts.assertMoments;
 import static org.sgdnoise.core.theory.TestAsserts.assertRel;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -181,12 +182,9 @@ class InputNoiseTheoryTest {
     DMatrixRMaj sigma = GeneralKroneckerOracle.theorem1(k, lambda, mu, batch, k, c0);
     DMatrixRMaj noise = GeneralKroneckerOracle.noise(sigma, batch, k, c0);
     assertRel(r.sigmaEff2(), sigmaEff2, ORACLE_REL_TOL);
-    assertMatrixRel(p.sigma(), sigma, ORACLE_REL_TOL);
-    assertMatrixRel(p.noise(), noise, ORACLE_REL_TOL);
-    assertRel(p.traceNoise(), CommonOps_DDRM.trace(noise), ORACLE_REL_TOL);
-    assertRel(p.traceSigma(), CommonOps_DDRM.trace(sigma), ORACLE_REL_TOL);
-    double trA = CommonOps_DDRM.trace(TestMatrices.mult(a, sigma));
-    double trK = CommonOps_DDRM.trace(TestMatrices.mult(k, sigma));
+    assertMoments(p, sigma, noise, ORACLE_REL_TOL);
+    double trA = TestMatrices.traceProduct(a, sigma);
+    double trK = TestMatrices.traceProduct(k, sigma);
     assertRel(p.trASigma(), trA, ORACLE_REL_TOL);
     assertRel(p.lTrain(), 0.5 * trK + 0.5 * sigmaEff2, ORACLE_REL_TOL);
     assertRel(p.lTest(), 0.5 * trA + 0.5 * bias, ORACLE_REL_TOL);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.sgdnoise.core.theory.TestAsserts.assertMatrixRel;
+import static org.sgdnoise.core.theory.TestAsserts.assertMoments;
 import static org.sgdnoise.core.theory.TestAsserts.assertRel;
 import static org.sgdnoise.core.theory.InputNoiseTheoryTest.diag;
 import static org.sgdnoise.core.theory.InputNoiseTheoryTest.scalarMatrix;
@@ -273,12 +274,9 @@ class L2TheoryTest {
     DMatrixRMaj sigma =
         GeneralKroneckerOracle.theorem1(k, scalarMatrix(dim, lr), mu, batch, a, c0);
     DMatrixRMaj noise = GeneralKroneckerOracle.noise(sigma, batch, a, c0);
-    assertMatrixRel(p.sigma(), sigma, ORACLE_REL_TOL);
-    assertMatrixRel(p.noise(), noise, ORACLE_REL_TOL);
-    assertRel(p.traceNoise(), CommonOps_DDRM.trace(noise), ORACLE_REL_TOL);
-    assertRel(p.traceSigma(), CommonOps_DDRM.trace(sigma), ORACLE_REL_TOL);
-    double trA = CommonOps_DDRM.trace(TestMatrices.mult(a, sigma));
-    double trK = CommonOps_DDRM.trace(TestMatrices.mult(k, sigma));
+    assertMoments(p, sigma, noise, ORACLE_REL_TOL);
+    double trA = TestMatrices.traceProduct(a, sigma);
+    double trK = TestMatrices.traceProduct(k, sigma);
     double bTrain = 0.5 * tU + 0.5 * GeneralKroneckerOracle.quadratic(gamma, wStar);
     assertRel(p.trASigma(), trA, ORACLE_REL_TOL);
     assertRel(p.lTest(), 0.5 * trA + 0.5 * tU, ORACLE_REL_TOL);

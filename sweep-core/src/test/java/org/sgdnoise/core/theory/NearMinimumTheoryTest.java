@@ -143,11 +143,11 @@ class NearMinimumTheoryTest {
     assertThat(p.diverges()).isFalse();
     assertMatrixRel(p.sigma(), sigma, ORACLE_REL_TOL);
     assertMatrixRel(p.noise(), c0, ORACLE_REL_TOL);
-    assertRel(p.trASigma(), CommonOps_DDRM.trace(TestMatrices.mult(h0, sigma)), ORACLE_REL_TOL);
+    assertRel(p.trASigma(), TestMatrices.traceProduct(h0, sigma), ORACLE_REL_TOL);
     assertRel(p.traceSigma(), CommonOps_DDRM.trace(sigma), ORACLE_REL_TOL);
     double wGammaW = CommonOps_DDRM.dot(wStar, v);
     assertRel(p.lTrain(), l0 + 0.5 * wGammaW
-        + 0.5 * CommonOps_DDRM.trace(TestMatrices.mult(k, sigma)), ORACLE_REL_TOL);
+        + 0.5 * TestMatrices.traceProduct(k, sigma), ORACLE_REL_TOL);
     assertThat(p.lTest()).isNaN();
     assertThat(p.kappa()).isNaN();
 

@@ -15,6 +15,17 @@ final class TestAsserts {
     assertThat(actual).isCloseTo(expected, within(tol * Math.abs(expected)));
   }
 
+  /**
+   * The prediction's second moments match an oracle's: Σ and C element-wise (relative to their
+   * largest element), Tr Σ and Tr C relatively, all within tol.
+   */
+  static void assertMoments(Prediction p, DMatrixRMaj sigma, DMatrixRMaj noise, double tol) {
+    assertMatrixRel(p.sigma(), sigma, tol);
+    assertMatrixRel(p.noise(), noise, tol);
+    assertRel(p.traceNoise(), CommonOps_DDRM.trace(noise), tol);
+    assertRel(p.traceSigma(), CommonOps_DDRM.trace(sigma), tol);
+  }
+
   /** Same shape, and every element within tol·max|expected| of expected's. */
   static void assertMatrixRel(DMatrixRMaj actual, DMatrixRMaj expected, double tol) {
     assertThat(actual.numRows).isEqualTo(expected.numRows);

@@ -136,6 +136,11 @@ final class TestMatrices {
     return out;
   }
 
+  /** Tr[XY]. */
+  static double traceProduct(DMatrixRMaj x, DMatrixRMaj y) {
+    return CommonOps_DDRM.trace(mult(x, y));
+  }
+
   static DMatrixRMaj kron(DMatrixRMaj x, DMatrixRMaj y) {
     final DMatrixRMaj out = new DMatrixRMaj(x.numRows * y.numRows, x.numCols * y.numCols);
     CommonOps_DDRM.kron(x, y, out);
