@@ -196,13 +196,7 @@ public final class L2Theory {
   /** Core of the exact theory in a common eigenbasis (gam: eigenvalues of Γ). */
   private static Result core(double[] a, double[] gam, double[] u, double lr, int batch,
       double momentum, boolean matrices) {
-    checkSpectrum(a, gam);
-    if (u.length != a.length) {
-      throw new IllegalArgumentException("Cannot compute L2 theory: u must have length "
-          + a.length + ": " + u.length);
-    }
-    Checks.finite(COMPUTE, "u", u);
-    Checks.step(COMPUTE, lr, batch, momentum);
+    checkSpectral(a, gam, u, lr, batch, momentum);
     final int dim = a.length;
     // Step 0: kᵢ, wᵢ = aᵢγᵢũᵢ/kᵢ, T_U = Σ aᵢ(γᵢũᵢ/kᵢ)², |Av|² = Σ wᵢ², ½Tr[AK⁻¹ΓU], Tr A.
     final double[] k = new double[dim];
@@ -481,13 +475,7 @@ public final class L2Theory {
    */
   public static GammaStar gammaStar(double[] a, double[] u, double lr, int batch,
       double momentum) {
-    checkSpectrum(a, a);
-    if (u.length != a.length) {
-      throw new IllegalArgumentException("Cannot compute L2 theory: u must have length "
-          + a.length + ": " + u.length);
-    }
-    Checks.finite(COMPUTE, "u", u);
-    Checks.step(COMPUTE, lr, batch, momentum);
+    checkSpectral(a, a, u, lr, batch, momentum);
     final double p = (1 - momentum) / (1 + momentum);
     if (isStable(a, 0, lr, batch, momentum, p)) {
       return new GammaStar(0, 0, true);
@@ -688,13 +676,7 @@ public final class L2Theory {
   private static Limit limit(double[] a, double gamma, double[] u, double lr, int batch,
       boolean smallLr) {
     final double[] gam = filled(a.length, gamma);
-    checkSpectrum(a, gam);
-    if (u.length != a.length) {
-      throw new IllegalArgumentException("Cannot compute L2 theory: u must have length "
-          + a.length + ": " + u.length);
-    }
-    Checks.finite(COMPUTE, "u", u);
-    Checks.step(COMPUTE, lr, batch, 0);
+    checkSpectral(a, gam, u, lr, batch, 0);
     final int dim = a.length;
     final double[] k = new double[dim];
     final double[] w = new double[dim];
@@ -814,6 +796,21 @@ public final class L2Theory {
     CommonOps_DDRM.multTransB(tmp, q, out);
     Matrices.symmetrize(out);
     return out;
+  }
+
+  /**
+   * The spectral-path inputs: {@link #checkSpectrum}, u finite and of the same length, and the
+   * scalar step.
+   */
+  private static void checkSpectral(double[] a, double[] gam, double[] u, double lr, int batch,
+      double momentum) {
+    checkSpectrum(a, gam);
+    if (u.length != a.length) {
+      throw new IllegalArgumentException("Cannot compute L2 theory: u must have length "
+          + a.length + ": " + u.length);
+    }
+    Checks.finite(COMPUTE, "u", u);
+    Checks.step(COMPUTE, lr, batch, momentum);
   }
 
   /** a: eigenvalues of A (positive, finite); gam: of Γ (finite), same length. */
