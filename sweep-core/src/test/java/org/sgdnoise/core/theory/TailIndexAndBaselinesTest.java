@@ -67,12 +67,20 @@ class TailIndexAndBaselinesTest {
   }
 
   @Test
-  void logGammaIsExactForHalfIntegers() {
-    assertThat(TailIndex.logGamma(0.5)).isCloseTo(0.5 * Math.log(Math.PI), within(1e-15));
-    assertThat(TailIndex.logGamma(5)).isCloseTo(Math.log(24), within(1e-14));
-    // Stirling branch against the recursion at the switch.
-    double viaRecursion = TailIndex.logGamma(19.5) + Math.log(19.5);
-    assertThat(TailIndex.logGamma(20.5)).isCloseTo(viaRecursion, within(1e-13));
+  void stirlingRemainderIsLogGammaMinusStirling() {
+    // c(k) = ln Γ(k) − [(k − ½) ln k − k + ½ ln 2π], for k = S/2.
+    assertThat(TailIndex.stirlingRemainder(0.5))
+        .isCloseTo(0.5 * Math.log(Math.PI) + 0.5 - 0.5 * Math.log(2 * Math.PI), within(1e-15));
+    assertThat(TailIndex.stirlingRemainder(5))
+        .isCloseTo(Math.log(24) - (4.5 * Math.log(5) - 5 + 0.5 * Math.log(2 * Math.PI)),
+            within(1e-14));
+    // The series (k ≥ 20) against the product (k < 20) through ln Γ(k+1) = ln Γ(k) + ln k.
+    final double lnGamma195 = 19 * Math.log(19.5) - 19.5 + 0.5 * Math.log(2 * Math.PI)
+        + TailIndex.stirlingRemainder(19.5);
+    final double lnGamma205 = 20 * Math.log(20.5) - 20.5 + 0.5 * Math.log(2 * Math.PI)
+        + TailIndex.stirlingRemainder(20.5);
+    assertThat(lnGamma205).isCloseTo(lnGamma195 + Math.log(19.5), within(1e-13));
+    assertThat(TailIndex.stirlingRemainder(1e4)).isCloseTo(1 / 12e4 - 1 / 360e12, within(1e-18));
   }
 
   static Stream<JsonNode> baselineCases() {
