@@ -177,25 +177,20 @@ public final class SweepJob {
           MapPartitionsFunction<Long, Row> evaluate = it ->
               new CellRows(it, bplan.value(), sweep, doneCount, thDiv, simDiv, faults);
           Dataset<Row> combined = indices
-              .mapPartitions(evaluate, Encoders.row(SparkTables.COMBINED))
-              .persist(StorageLevel.MEMORY_AND_DISK());
+              .mapPartitions(evaluate, Encoders.row(SparkTables.COMBINED));
           String waveId = String.format("%s-%06d", runId, wave);
-          try {
-            combined.select(functions.explode(functions.col(SparkTables.REPLICATES_COLUMN))
-                    .as("r")).select("r.*")
+          if (!plan.spec().simulate().enabled() && !plan.spec().matrices()) {
+            // Theory only: one pass straight into the cells table; the replicates table gets
+            // its (empty) part file without evaluating anything twice.
+            spark.createDataFrame(java.util.List.<Row>of(), SparkTables.REPLICATES)
                 .write().mode(SaveMode.ErrorIfExists)
                 .parquet(output.stagingReplicates(waveId).toString());
-            if (plan.spec().matrices()) {
-              combined.select(functions.explode(functions.col(SparkTables.MATRICES_COLUMN))
-                      .as("m")).select("m.*")
-                  .write().mode(SaveMode.ErrorIfExists)
-                  .parquet(output.stagingMatrices(waveId).toString());
-            }
             combined.drop(SparkTables.REPLICATES_COLUMN, SparkTables.MATRICES_COLUMN)
-                .write().mode(SaveMode.ErrorIfExists)
+                .write().mode(SaveMode.ErrorIfExists).options(SparkTables.cellsWriteOptions())
                 .parquet(output.stagingCells(waveId).toString());
-          } finally {
-            combined.unpersist();
+          } else {
+            writeWave(combined.persist(StorageLevel.MEMORY_AND_DISK()), waveId, output,
+                plan.spec().matrices());
           }
           output.commit(waveId);
           progress.print();
@@ -296,6 +291,31 @@ public final class SweepJob {
       b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
     }
     return b.getOrCreate();
+  }
+
+  /**
+   * Writes one wave's replicates, matrices (when asked) and cells from the persisted combined
+   * rows (evaluated once, read once per table), then unpersists them.
+   */
+  private static void writeWave(Dataset<Row> combined, String waveId, SweepOutput output,
+      boolean matrices) {
+    try {
+      combined.select(functions.explode(functions.col(SparkTables.REPLICATES_COLUMN))
+              .as("r")).select("r.*")
+          .write().mode(SaveMode.ErrorIfExists)
+          .parquet(output.stagingReplicates(waveId).toString());
+      if (matrices) {
+        combined.select(functions.explode(functions.col(SparkTables.MATRICES_COLUMN))
+                .as("m")).select("m.*")
+            .write().mode(SaveMode.ErrorIfExists)
+            .parquet(output.stagingMatrices(waveId).toString());
+      }
+      combined.drop(SparkTables.REPLICATES_COLUMN, SparkTables.MATRICES_COLUMN)
+          .write().mode(SaveMode.ErrorIfExists).options(SparkTables.cellsWriteOptions())
+          .parquet(output.stagingCells(waveId).toString());
+    } finally {
+      combined.unpersist();
+    }
   }
 
   /** Evaluates cells lazily, one at a time, so a partition's memory does not grow with it. */
