@@ -194,6 +194,9 @@ public final class LabelNoiseTheory {
             + " size: " + a.numRows + "x" + a.numCols + ", " + lambda.numRows + "x"
             + lambda.numCols);
       }
+      if (isDiagonal(lambda)) {
+        return ofDiagonal(a, lambda);
+      }
       Eigen el = Eigen.symmetric(lambda);
       for (double v : el.values()) {
         if (!(v > 0)) {
@@ -228,6 +231,58 @@ public final class LabelNoiseTheory {
       DMatrixRMaj v = new DMatrixRMaj(n, n);
       CommonOps_DDRM.mult(root, eb.vectors(), v);
       return new Reduction(eb.values(), v);
+    }
+
+    /**
+     * Λ diagonal (scalar or a diagonal learning-rate matrix): Λ^½ is the root of the diagonal,
+     * so B = Λ^½AΛ^½ and V = Λ^½Q are row and column scalings, and only B needs an
+     * eigendecomposition.
+     */
+    private static Reduction ofDiagonal(DMatrixRMaj a, DMatrixRMaj lambda) {
+      final int n = a.numRows;
+      final double[] r = new double[n];
+      for (int i = 0; i < n; i++) {
+        final double l = lambda.unsafe_get(i, i);
+        if (!(l > 0)) {
+          throw new IllegalArgumentException(
+              "Cannot reduce: the learning-rate matrix is not positive definite: eigenvalue "
+                  + l);
+        }
+        r[i] = Math.sqrt(l);
+      }
+      DMatrixRMaj b = new DMatrixRMaj(n, n);
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
+          b.unsafe_set(i, j, r[i] * a.unsafe_get(i, j) * r[j]);
+        }
+      }
+      Matrices.symmetrize(b);
+      Eigen eb = Eigen.symmetric(b);
+      for (double v : eb.values()) {
+        if (!(v > 0)) {
+          throw new IllegalArgumentException(
+              "Cannot reduce: A is not positive definite: eigenvalue of Λ^½AΛ^½ " + v);
+        }
+      }
+      DMatrixRMaj v = eb.vectors().copy();
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
+          v.unsafe_set(i, j, r[i] * v.unsafe_get(i, j));
+        }
+      }
+      return new Reduction(eb.values(), v);
+    }
+
+    private static boolean isDiagonal(DMatrixRMaj m) {
+      final int n = m.numRows;
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
+          if (i != j && m.unsafe_get(i, j) != 0.0) {
+            return false;
+          }
+        }
+      }
+      return true;
     }
   }
 }

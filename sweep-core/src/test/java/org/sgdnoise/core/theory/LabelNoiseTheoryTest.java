@@ -99,18 +99,26 @@ class LabelNoiseTheoryTest {
     for (int k = 0; k < 48; k++) {
       int dim = 1 + k % 6;
       out.add(Arguments.of(dim, 1 + rng.nextInt(64), mus[k % 4], 0.05 + 0.9 * rng.nextDouble(),
-          rng.nextLong()));
+          rng.nextLong(), k % 5 == 2));
     }
     return out.stream();
   }
 
-  @ParameterizedTest(name = "D={0} S={1} mu={2} fraction={3}")
+  /** Every fifth case has a diagonal (non-scalar) Λ, the reduction's shortcut. */
+  @ParameterizedTest(name = "D={0} S={1} mu={2} fraction={3} diagonal Λ={5}")
   @MethodSource("randomCases")
   void eigenbasisReductionMatchesKroneckerSolve(int dim, int batch, double mu, double fraction,
-      long seed) {
+      long seed, boolean diagonalLr) {
     SplittableRandom rng = new SplittableRandom(seed);
     DMatrixRMaj a = TestMatrices.spd(dim, rng);
     DMatrixRMaj lambda0 = TestMatrices.spd(dim, rng); // does not commute with A
+    if (diagonalLr) {
+      for (int i = 0; i < dim; i++) {
+        for (int j = 0; j < dim; j++) {
+          lambda0.set(i, j, i == j ? 0.2 + rng.nextDouble() : 0.0); // nor does this
+        }
+      }
+    }
     double sigma2 = 0.1 + rng.nextDouble();
     double cCrit = LabelNoiseTheory.criticalScale(a, lambda0, batch, mu);
     DMatrixRMaj lambda = lambda0.copy();
