@@ -30,13 +30,15 @@ public final class CellEvaluator {
     final int nrep = cell.simulate().enabled() ? cell.simulate().replicates() : 0;
     final boolean dataset = cell.simulate().mode() == Simulate.Mode.DATASET;
     for (int r = 0; r < nrep; r++) {
-      ReplicateResult rr = LabelNoiseSimulator.run(cell, r);
+      // The replicate's data set is made once, for the chain and for its exact theory.
+      LabelNoiseSimulator.Dataset data = dataset ? LabelNoiseSimulator.dataset(cell, r) : null;
+      ReplicateResult rr = LabelNoiseSimulator.run(cell, r, data);
       reps.add(rr);
       if (rr.diverged()) {
         diverged++;
       }
       if (dataset) {
-        finite.add(finiteTheory(cell, r));
+        finite.add(finiteTheory(cell, data));
       }
     }
     Estimate trace = Estimate.MISSING;
@@ -54,11 +56,10 @@ public final class CellEvaluator {
   }
 
   /**
-   * The exact theory of replicate {@code r}'s own data set (Prop. 8 + Theorem 1 with its
+   * The exact theory of a replicate's own data set {@code d} (Prop. 8 + Theorem 1 with its
    * empirical moments), in the simulator's shifted coordinates (teacher 0).
    */
-  static Prediction finiteTheory(Cell cell, int r) {
-    LabelNoiseSimulator.Dataset d = LabelNoiseSimulator.dataset(cell, r);
+  static Prediction finiteTheory(Cell cell, LabelNoiseSimulator.Dataset d) {
     DMatrixRMaj a = CommonOps_DDRM.diag(cell.spectrum());
     DMatrixRMaj lambda = CommonOps_DDRM.identity(cell.dim());
     CommonOps_DDRM.scale(cell.lr(), lambda);

@@ -6,7 +6,6 @@ import org.sgdnoise.core.plan.Cell;
 import org.sgdnoise.core.plan.Rotations;
 import org.sgdnoise.core.result.CellResult.Extras;
 import org.sgdnoise.core.spec.LrMatrix;
-import org.sgdnoise.core.theory.GeneralSolver;
 import org.sgdnoise.core.theory.HessianBaselines;
 import org.sgdnoise.core.theory.HighDimTheory;
 import org.sgdnoise.core.theory.InputNoiseTheory;
@@ -148,55 +147,11 @@ final class KindTheory {
           g.exists() ? g.lTest() : Double.NaN, g.exists() ? g.gamma() < 0 : null, paperNegative);
       return new Outcome(r.theory(), r.criticalLr(), r.baselines(), null, extras);
     }
-    // A matrix learning rate does not commute with K = A + γI in general: Theorem 1 with the
-    // noise of Prop. 3, C = (1/S)(AΣA + Tr[AΣ]A) + C₀, C₀ = (1/S)((vᵀAv)A + AvvᵀA).
-    final int dim = cell.dim();
     DMatrixRMaj am = featureCovariance(cell);
-    DMatrixRMaj k = am.copy();
-    for (int i = 0; i < dim; i++) {
-      k.add(i, i, cell.weightDecay());
-    }
-    DMatrixRMaj u = new DMatrixRMaj(dim, 1, true, cell.teacherVector());
-    DMatrixRMaj au = new DMatrixRMaj(dim, 1);
-    CommonOps_DDRM.mult(am, u, au);
-    DMatrixRMaj wStar = new DMatrixRMaj(dim, 1);
-    if (!CommonOps_DDRM.solve(k, au, wStar)) {
-      return new Outcome(Prediction.divergent(), 0.0, null, null, Extras.CLOSED_FORM);
-    }
-    DMatrixRMaj v = wStar.copy();
-    CommonOps_DDRM.subtractEquals(v, u);
-    DMatrixRMaj av = new DMatrixRMaj(dim, 1);
-    CommonOps_DDRM.mult(am, v, av);
-    final double vav = CommonOps_DDRM.dot(v, av);
-    DMatrixRMaj c0 = am.copy();
-    CommonOps_DDRM.scale(vav, c0);
-    DMatrixRMaj outer = new DMatrixRMaj(dim, dim);
-    CommonOps_DDRM.multTransB(av, av, outer);
-    CommonOps_DDRM.addEquals(c0, outer);
-    CommonOps_DDRM.scale(1.0 / cell.batch(), c0);
-    GeneralSolver.NoiseModel noise = GeneralSolver.gaussian(am, cell.batch(), c0);
-    DMatrixRMaj lambda0 = lrMatrix0(cell, am);
-    DMatrixRMaj lambda = lambda0.copy();
-    CommonOps_DDRM.scale(cell.lr(), lambda);
-    GeneralSolver.Solution s = GeneralSolver.solve(k, lambda, cell.momentum(), noise);
-    final double critical = GeneralSolver.criticalScale(k, lambda0, cell.momentum(), noise);
-    Extras extras = Extras.CLOSED_FORM.withSolver("iterative", s.relativeResidual());
-    if (s.diverges()) {
-      return new Outcome(Prediction.divergent(), critical, null, null, extras);
-    }
-    DMatrixRMaj sigma = s.sigma();
-    DMatrixRMaj as = new DMatrixRMaj(dim, dim);
-    CommonOps_DDRM.mult(am, sigma, as);
-    final double trASigma = CommonOps_DDRM.trace(as);
-    final double traceSigma = CommonOps_DDRM.trace(sigma);
-    final double lTest = 0.5 * (trASigma + vav);
-    // The objective includes ½γ|w|²: E|w|² = Tr Σ + |w*|².
-    final double lTrain = lTest + 0.5 * cell.weightDecay()
-        * (traceSigma + CommonOps_DDRM.dot(wStar, wStar));
-    Prediction p = new Prediction(false, Double.NaN, trASigma, traceSigma, lTrain, lTest,
-        CommonOps_DDRM.trace(s.noise()), cell.matrices() ? sigma : null,
-        cell.matrices() ? s.noise() : null);
-    return new Outcome(p, critical, null, null, extras);
+    L2Theory.Iterative r = L2Theory.solveMatrixLr(am, cell.weightDecay(), cell.teacherVector(),
+        lrMatrix0(cell, am), cell.lr(), cell.batch(), cell.momentum());
+    return new Outcome(r.theory(), r.criticalLr(), null, null,
+        Extras.CLOSED_FORM.withSolver("iterative", r.relativeResidual()));
   }
 
   // ------------------------------------------------------------------ high_dim, dnm, ngd

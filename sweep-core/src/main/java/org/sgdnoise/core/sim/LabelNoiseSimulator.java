@@ -113,8 +113,18 @@ public final class LabelNoiseSimulator {
    */
   public record Dataset(double[] xs, double[] ys, int rows, int dim) {}
 
-  /** Runs replicate {@code r} of {@code cell}. */
+  /** Runs replicate {@code r} of {@code cell} (in dataset mode on {@link #dataset}). */
   public static ReplicateResult run(Cell cell, int r) {
+    return run(cell, r, cell.simulate().mode() == Simulate.Mode.DATASET ? dataset(cell, r)
+        : null);
+  }
+
+  /**
+   * Runs replicate {@code r} of {@code cell} on {@code data}, which must be {@link
+   * #dataset}{@code (cell, r)} in dataset mode (callers that also need the rows make them once)
+   * and {@code null} otherwise. Not modified.
+   */
+  public static ReplicateResult run(Cell cell, int r, Dataset data) {
     final long t0 = System.nanoTime();
     final long seed = cell.replicateSeed(r);
     final Simulate sim = cell.simulate();
@@ -138,7 +148,10 @@ public final class LabelNoiseSimulator {
     // Dataset mode: rows of X (row-major) and labels, from their own stream.
     final boolean dataset = sim.mode() == Simulate.Mode.DATASET;
     final int n = cell.n();
-    final Dataset data = dataset ? dataset(cell, r) : null;
+    if (dataset != (data != null)) {
+      throw new IllegalArgumentException("Cannot simulate: a data set is given exactly in dataset"
+          + " mode: " + sim.mode().yamlName());
+    }
     final double[] xs = dataset ? data.xs() : null;
     final double[] ys = dataset ? data.ys() : null;
     final boolean withoutReplacement =

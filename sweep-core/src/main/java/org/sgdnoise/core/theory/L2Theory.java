@@ -132,6 +132,66 @@ public final class L2Theory {
   }
 
   /**
+   * The result of {@link #solveMatrixLr}: the prediction (with Σ and C), the critical scale of
+   * Λ₀, and the relative residual of Theorem 1 reached by the iterative solver.
+   */
+  public record Iterative(Prediction theory, double criticalLr, double relativeResidual) {}
+
+  /**
+   * Γ = γI with a learning-rate matrix Λ = λΛ₀, which in general commutes with neither A nor
+   * K = A + γI: no closed form (§5). Theorem 1 with the general noise of Prop. 3,
+   * C = (1/S)(AΣA + Tr[AΣ]A) + C₀, C₀ = (1/S)((vᵀAv)A + AvvᵀA), v = w* − u, w* = K⁻¹Au, solved
+   * by {@link GeneralSolver}. L_test = ½(Tr[AΣ] + vᵀAv); L_train adds the regulariser,
+   * ½γ(Tr Σ + |w*|²). λ_c is the critical scale of Λ₀; it is 0 when K is singular.
+   *
+   * @param a A, symmetric positive definite. Not modified.
+   * @param u the teacher. Not modified.
+   * @param lambda0 Λ₀, symmetric positive definite. Not modified.
+   */
+  public static Iterative solveMatrixLr(DMatrixRMaj a, double gamma, double[] u,
+      DMatrixRMaj lambda0, double lr, int batch, double momentum) {
+    final int dim = a.numRows;
+    DMatrixRMaj k = a.copy();
+    for (int i = 0; i < dim; i++) {
+      k.add(i, i, gamma);
+    }
+    DMatrixRMaj uu = new DMatrixRMaj(dim, 1, true, u);
+    DMatrixRMaj au = new DMatrixRMaj(dim, 1);
+    CommonOps_DDRM.mult(a, uu, au);
+    DMatrixRMaj wStar = new DMatrixRMaj(dim, 1);
+    if (!CommonOps_DDRM.solve(k, au, wStar)) {
+      return new Iterative(Prediction.divergent(), 0.0, Double.NaN);
+    }
+    DMatrixRMaj v = wStar.copy();
+    CommonOps_DDRM.subtractEquals(v, uu);
+    DMatrixRMaj av = new DMatrixRMaj(dim, 1);
+    CommonOps_DDRM.mult(a, v, av);
+    final double vav = CommonOps_DDRM.dot(v, av);
+    DMatrixRMaj c0 = a.copy();
+    CommonOps_DDRM.scale(vav, c0);
+    DMatrixRMaj outer = new DMatrixRMaj(dim, dim);
+    CommonOps_DDRM.multTransB(av, av, outer);
+    CommonOps_DDRM.addEquals(c0, outer);
+    CommonOps_DDRM.scale(1.0 / batch, c0);
+    GeneralSolver.NoiseModel noise = GeneralSolver.gaussian(a, batch, c0);
+    DMatrixRMaj lambda = lambda0.copy();
+    CommonOps_DDRM.scale(lr, lambda);
+    GeneralSolver.Solution s = GeneralSolver.solve(k, lambda, momentum, noise);
+    final double critical = GeneralSolver.criticalScale(k, lambda0, momentum, noise);
+    if (s.diverges()) {
+      return new Iterative(Prediction.divergent(), critical, s.relativeResidual());
+    }
+    DMatrixRMaj as = new DMatrixRMaj(dim, dim);
+    CommonOps_DDRM.mult(a, s.sigma(), as);
+    final double trASigma = CommonOps_DDRM.trace(as);
+    final double traceSigma = CommonOps_DDRM.trace(s.sigma());
+    final double lTest = 0.5 * (trASigma + vav);
+    final double lTrain = lTest + 0.5 * gamma * (traceSigma + CommonOps_DDRM.dot(wStar, wStar));
+    return new Iterative(new Prediction(false, Double.NaN, trASigma, traceSigma, lTrain, lTest,
+        CommonOps_DDRM.trace(s.noise()), s.sigma(), s.noise()), critical, s.relativeResidual());
+  }
+
+  /**
    * General commuting A and Γ ([A, Γ] = 0; Γ may be indefinite), scalar λ: the element-wise Σ
    * in a common eigenbasis (of A + cΓ for a generic c), rotated back. Returns Σ and C.
    *

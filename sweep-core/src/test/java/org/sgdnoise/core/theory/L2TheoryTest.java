@@ -620,4 +620,68 @@ class L2TheoryTest {
       return out;
     }
   }
+
+  /**
+   * A matrix learning rate (the engine's iterative path): against the Kronecker solve of
+   * Theorem 1 with Prop. 3's noise for a diagonal Λ₀ that commutes with neither A nor K, and
+   * against the closed form when Λ₀ = I; λ_c against the same closed form.
+   */
+  @ParameterizedTest(name = "D={0} mu={1}")
+  @org.junit.jupiter.params.provider.CsvSource({"2, 0.0", "3, 0.5", "4, 0.0", "5, 0.9"})
+  void matrixLearningRateMatchesKroneckerAndClosedForm(int dim, double mu) {
+    SplittableRandom rng = new SplittableRandom(777L + dim);
+    DMatrixRMaj a = TestMatrices.spd(dim, rng);
+    double gamma = 0.3 * rng.nextDouble() - 0.05;
+    double[] u = new double[dim];
+    for (int i = 0; i < dim; i++) {
+      u[i] = rng.nextGaussian();
+    }
+    int batch = 2 + rng.nextInt(30);
+    DMatrixRMaj lambda0 = new DMatrixRMaj(dim, dim);
+    for (int i = 0; i < dim; i++) {
+      lambda0.set(i, i, 0.3 + rng.nextDouble());
+    }
+    L2Theory.Iterative probe = L2Theory.solveMatrixLr(a, gamma, u, lambda0, 1e-6, batch, mu);
+    double lr = 0.5 * probe.criticalLr();
+    L2Theory.Iterative r = L2Theory.solveMatrixLr(a, gamma, u, lambda0, lr, batch, mu);
+    assertThat(r.theory().diverges()).isFalse();
+    assertThat(r.relativeResidual()).isLessThan(1e-10);
+    // Oracle: K = A + γI, N = A, C₀ = (1/S)((vᵀAv)A + AvvᵀA), v = K⁻¹Au − u.
+    DMatrixRMaj k = a.copy();
+    for (int i = 0; i < dim; i++) {
+      k.add(i, i, gamma);
+    }
+    DMatrixRMaj v = new DMatrixRMaj(dim, 1);
+    CommonOps_DDRM.solve(k, TestMatrices.mult(a, new DMatrixRMaj(dim, 1, true, u)), v);
+    for (int i = 0; i < dim; i++) {
+      v.data[i] -= u[i];
+    }
+    DMatrixRMaj av = TestMatrices.mult(a, v);
+    DMatrixRMaj c0 = a.copy();
+    CommonOps_DDRM.scale(CommonOps_DDRM.dot(v, av), c0);
+    DMatrixRMaj outer = new DMatrixRMaj(dim, dim);
+    CommonOps_DDRM.multTransB(av, av, outer);
+    CommonOps_DDRM.addEquals(c0, outer);
+    CommonOps_DDRM.scale(1.0 / batch, c0);
+    DMatrixRMaj lambda = lambda0.copy();
+    CommonOps_DDRM.scale(lr, lambda);
+    DMatrixRMaj sigma = Theorem1Oracle.kronecker(lambda, k, mu,
+        Theorem1Oracle.noiseOperator(a, batch, 1, 1), c0);
+    assertMatrixRel(r.theory().sigma(), sigma, ORACLE_REL_TOL);
+
+    double lcScalar = L2Theory.solve(a, scalarMatrix(dim, gamma), u, 1e-6, batch, mu)
+        .criticalLr();
+    L2Theory.Iterative scalar = L2Theory.solveMatrixLr(a, gamma, u,
+        CommonOps_DDRM.identity(dim), 0.5 * lcScalar, batch, mu);
+    L2Theory.Result closed = L2Theory.solve(a, scalarMatrix(dim, gamma), u, 0.5 * lcScalar,
+        batch, mu);
+    assertThat(closed.theory().diverges()).isFalse();
+    assertRel(scalar.theory().lTest(), closed.theory().lTest(), ORACLE_REL_TOL);
+    assertRel(scalar.theory().lTrain(), closed.theory().lTrain(), ORACLE_REL_TOL);
+    assertRel(scalar.theory().traceNoise(), closed.theory().traceNoise(), ORACLE_REL_TOL);
+    assertMatrixRel(scalar.theory().sigma(), closed.theory().sigma(), ORACLE_REL_TOL);
+    assertThat(L2Theory.solveMatrixLr(a, gamma, u, CommonOps_DDRM.identity(dim), 1e-6, batch,
+        mu).criticalLr()).isCloseTo(closed.criticalLr(), within(1e-8 * closed.criticalLr()));
+  }
+
 }
