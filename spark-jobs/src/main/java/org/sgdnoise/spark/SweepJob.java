@@ -180,10 +180,9 @@ public final class SweepJob {
           String waveId = String.format("%s-%06d", runId, wave);
           if (!plan.spec().simulate().enabled() && !plan.spec().matrices()) {
             // Theory only: each task writes its cells straight into a Parquet part (one pass,
-            // no Spark rows); the replicates table gets its (empty) part file.
-            spark.createDataFrame(java.util.List.<Row>of(), SparkTables.REPLICATES)
-                .write().mode(SaveMode.ErrorIfExists)
-                .parquet(output.stagingReplicates(waveId).toString());
+            // no Spark rows); the replicates table gets an empty part, written here.
+            partWriter.writeEmpty(output.stagingReplicates(waveId), waveId,
+                org.sgdnoise.core.result.Tables.REPLICATES, SparkTables.REPLICATES);
             String dir = output.stagingCells(waveId).toString();
             ForeachPartitionFunction<Long> write = it -> {
               org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();

@@ -85,6 +85,16 @@ class ParquetPartsTest {
         List<List<Object>> a = duck.rows(String.format(q, Duck.table(direct)));
         assertThat(a).as(name).hasSize((int) plan.size())
             .isEqualTo(duck.rows(String.format(q, Duck.table(viaSpark))));
+        // The replicates table of a theory-only sweep: empty parts, as Spark writes them.
+        Path emptyViaSpark = dir.resolve("spark").resolve(name + "-replicates");
+        spark.createDataFrame(List.<Row>of(), SparkTables.REPLICATES).write()
+            .parquet(emptyViaSpark.toString());
+        Path replicates = direct.resolveSibling("replicates");
+        assertThat(duck.rows("DESCRIBE SELECT * FROM " + Duck.table(replicates)))
+            .isEqualTo(duck.rows("DESCRIBE SELECT * FROM " + Duck.table(emptyViaSpark)));
+        assertThat(duck.count("SELECT count(*) FROM " + Duck.table(replicates))).isZero();
+        assertThat(spark.read().parquet(replicates.toString()).schema())
+            .isEqualTo(SparkTables.REPLICATES.asNullable());
         // Null columns really are null (the simulation side of a theory-only sweep) and the
         // non-null ones are not.
         assertThat(duck.count("SELECT count(*) FROM " + Duck.table(direct)
