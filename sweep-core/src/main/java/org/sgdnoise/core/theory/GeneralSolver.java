@@ -1292,11 +1292,14 @@ public final class GeneralSolver {
           tpt[i * n + j] = l[i] * z[i * n + j] * l[j];
         }
       }
-      final double[] hly = new double[n * n];
-      Products.abt(h.data, Products.transpose(ly, n, n), hly, n, n, n, false);
-      for (int i = 0; i < n; i++) {
-        for (int j = 0; j < n; j++) {
-          pt[i * n + j] = l[i] * hly[i * n + j];
+      if (c2 != 0) {
+        // The momentum term ΛH(ΛHΣ)ᵀ; without momentum its coefficient is 0.
+        final double[] hly = new double[n * n];
+        Products.abt(h.data, Products.transpose(ly, n, n), hly, n, n, n, false);
+        for (int i = 0; i < n; i++) {
+          for (int j = 0; j < n; j++) {
+            pt[i * n + j] = l[i] * hly[i * n + j];
+          }
         }
       }
       final double[] delta = gaussianOffset(h, noise);
@@ -1317,7 +1320,9 @@ public final class GeneralSolver {
       mult(lambda, h, p);
       Products.abt(p.data, sigma.data, t, n, n, n, false);
       Products.abt(t, p.data, tpt, n, n, n, true);
-      Products.abt(p.data, Products.transpose(t, n, n), pt, n, n, n, false);
+      if (c2 != 0) {
+        Products.abt(p.data, Products.transpose(t, n, n), pt, n, n, n, false);
+      }
     }
     if (!noiseDone) {
       noise.applyLinear(sigma, c);
