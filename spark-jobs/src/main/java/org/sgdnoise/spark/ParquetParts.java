@@ -184,7 +184,8 @@ final class ParquetParts implements Serializable {
 
     <T> RowGroup(MessageType schema, ParquetProperties props,
         CodecFactory.BytesCompressor compressor, List<Column<T>> columns) {
-      pages = new ColumnChunkPageWriteStore(compressor, schema, HeapByteBufferAllocator.getInstance(),
+      pages = new ColumnChunkPageWriteStore(compressor, schema,
+          HeapByteBufferAllocator.getInstance(),
           props.getColumnIndexTruncateLength(), props.getPageWriteChecksumEnabled());
       store = props.newColumnWriteStore(schema, pages, pages);
       List<ColumnDescriptor> descriptors = schema.getColumns();
