@@ -66,12 +66,13 @@ class GeneralSolverLargeTest {
     CommonOps_DDRM.scale(-1, v);
     final DMatrixRMaj av = new DMatrixRMaj(DIM, 1);
     CommonOps_DDRM.mult(a, v, av);
-    final DMatrixRMaj c0 = GeneralSolverTest.scaled(a, CommonOps_DDRM.dot(v, av));
-    final DMatrixRMaj outer = new DMatrixRMaj(DIM, DIM);
-    CommonOps_DDRM.multTransB(av, av, outer);
-    CommonOps_DDRM.addEquals(c0, outer);
-    CommonOps_DDRM.scale(1.0 / batch, c0);
-    final NoiseModel noise = GeneralSolver.gaussian(a, batch, c0);
+    // C₀ = (1/S)((vᵀAv)A + Av(Av)ᵀ), given factored as the engine's l2 kind does.
+    final double[] w = av.data.clone();
+    for (int i = 0; i < DIM; i++) {
+      w[i] /= Math.sqrt(batch);
+    }
+    final NoiseModel noise = GeneralSolver.gaussian(a, batch, CommonOps_DDRM.dot(v, av) / batch,
+        w);
     // Half the label-noise critical rate of H's spectrum bound: safely stable.
     final double[] hBound = new double[DIM];
     for (int i = 0; i < DIM; i++) {
