@@ -64,21 +64,16 @@ class AnalysisJobTest {
       assertThat(duck.count("SELECT count(*) FROM " + b + " WHERE (theory_status = 'all_stable'"
           + " AND theory_critical <= 3.0) OR (theory_status = 'all_divergent' AND"
           + " theory_critical > 0.02) OR theory_status = 'non_monotone'")).isZero();
-      // The bracket is the cells' own: last stable and first divergent lr of each slice.
-      assertThat(duck.count("SELECT count(*) FROM " + b + " JOIN (SELECT batch, momentum,"
-          + " max(lr) FILTER (WHERE NOT theory_diverges) AS s, min(lr) FILTER (WHERE"
-          + " theory_diverges) AS d FROM " + cells + " GROUP BY ALL) c USING (batch, momentum)"
-          + " WHERE theory_status = 'bracketed' AND (s <> theory_last_stable OR d <>"
-          + " theory_first_divergent)")).isZero();
-      // Simulation: the same from sim_diverged_fraction ≥ 0.5.
-      assertThat(duck.count("SELECT count(*) FROM " + b + " JOIN (SELECT batch, momentum,"
-          + " max(lr) FILTER (WHERE sim_diverged_fraction < 0.5) AS s, min(lr) FILTER (WHERE"
-          + " sim_diverged_fraction >= 0.5) AS d FROM " + cells + " GROUP BY ALL) c USING"
-          + " (batch, momentum) WHERE sim_status = 'bracketed' AND (s <> sim_last_stable OR"
-          + " d <> sim_first_divergent)")).isZero();
+      // The brackets are the cells' own: last stable and first divergent lr of each slice.
+      assertThat(bracketMismatches(duck, b, cells, "theory", "theory_diverges")).isZero();
+      assertThat(bracketMismatches(duck, b, cells, "sim", "sim_diverged_fraction >= 0.5"))
+          .isZero();
       assertThat(duck.rows("SELECT slice FROM " + b + " WHERE batch = 4 AND momentum = 0.5"))
           .containsExactly(List.of("batch=4, momentum=0.5"));
       assertThat(duck.count("SELECT count(DISTINCT slice_id) FROM " + b)).isEqualTo(12);
+      // One file, rows in parameter order.
+      assertThat(duck.rows("SELECT batch, momentum FROM " + b)).isEqualTo(
+          duck.rows("SELECT batch, momentum FROM " + b + " ORDER BY batch, momentum"));
 
       // Agreement: a row per simulated cell and prediction; z and rel_error as defined.
       String a = Duck.table(sweep.resolve("agreement"));
@@ -227,6 +222,16 @@ class AnalysisJobTest {
     }
     assertThat(out.resolve("missing")).doesNotExist();
     assertThat(out.resolve("empty")).isEmptyDirectory();
+  }
+
+  /** Bracketed slices whose bracket is not the cells' last stable and first divergent lr. */
+  private static long bracketMismatches(Duck duck, String boundaries, String cells, String side,
+      String divergent) throws Exception {
+    return duck.count("SELECT count(*) FROM " + boundaries + " JOIN (SELECT batch, momentum,"
+        + " max(lr) FILTER (WHERE NOT (" + divergent + ")) AS s, min(lr) FILTER (WHERE "
+        + divergent + ") AS d FROM " + cells + " GROUP BY ALL) c USING (batch, momentum) WHERE "
+        + side + "_status = 'bracketed' AND (s <> " + side + "_last_stable OR d <> " + side
+        + "_first_divergent)");
   }
 
   /** Column names, order and types as documented. */

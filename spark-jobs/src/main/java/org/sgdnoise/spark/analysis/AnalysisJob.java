@@ -147,12 +147,12 @@ public final class AnalysisJob {
       // Step 2: the tables, staged.
       Path staging = new Path(layout.sweep(), STAGING);
       fs.delete(staging, true);
-      write(boundaries(cells, axis, log, varying).repartition(1), staging, BOUNDARIES);
-      write(gammaStar(cells, varying).repartition(1), staging, GAMMA_STAR);
+      write(boundaries(cells, axis, log, varying), staging, BOUNDARIES);
+      write(gammaStar(cells, varying), staging, GAMMA_STAR);
       Dataset<Row> agreement = agreement(cells);
       write(agreement, staging, AGREEMENT);
       Dataset<Row> staged = spark.read().parquet(new Path(staging, AGREEMENT).toString());
-      write(summary(staged).repartition(1), staging, AGREEMENT_SUMMARY);
+      write(summary(staged), staging, AGREEMENT_SUMMARY);
 
       // Step 3: move them in.
       Map<String, String> tables = new LinkedHashMap<>();
@@ -213,12 +213,9 @@ public final class AnalysisJob {
   /** One row per slice along {@code axis}. */
   private static Dataset<Row> boundaries(Dataset<Row> cells, String axis, boolean log,
       Set<String> varying) {
-    List<String> key = new ArrayList<>(List.of("sweep", "kind"));
-    key.addAll(Slices.fixed(axis));
-    Dataset<Row> grouped = cells.where(col(axis).isNotNull()).groupBy(columns(key)).agg(
-        functions.count(functions.lit(1)).as("_cells"),
-        functions.collect_list(functions.struct(col(axis).cast("double"),
-            col("theory_diverges"), col("sim_diverged_fraction"))).as("_points"),
+    Dataset<Row> grouped = bySlice(cells.where(col(axis).isNotNull()), axis,
+        functions.struct(col(axis).cast("double"), col("theory_diverges"),
+            col("sim_diverged_fraction")),
         functions.first(col("theory_critical_lr"), true).as("_critical"),
         functions.first(col("paper_critical_lr"), true).as("_paper_critical"));
     final boolean isLr = axis.equals("lr");
@@ -241,19 +238,15 @@ public final class AnalysisJob {
           isLr ? doubleOrNaN(g, "_paper_critical") : Double.NaN);
       return RowFactory.create(AnalysisTables.values(AnalysisTables.BOUNDARIES, row));
     };
-    return grouped.map(analyse, Encoders.row(BOUNDARIES_SCHEMA)).sortWithinPartitions("slice");
+    return inOrder(grouped.map(analyse, Encoders.row(BOUNDARIES_SCHEMA)));
   }
 
   /** One row per combination of the parameters other than weight_decay, for l2 cells. */
   private static Dataset<Row> gammaStar(Dataset<Row> cells, Set<String> varying) {
     final String axis = "weight_decay";
-    List<String> key = new ArrayList<>(List.of("sweep", "kind"));
-    key.addAll(Slices.fixed(axis));
-    Dataset<Row> grouped = cells.where(col("kind").equalTo("l2")).groupBy(columns(key)).agg(
-        functions.count(functions.lit(1)).as("_cells"),
-        functions.collect_list(functions.struct(col(axis), col("theory_diverges"),
-            col("theory_l_test"), col("sim_diverged_fraction"), col("sim_l_test")))
-            .as("_points"),
+    Dataset<Row> grouped = bySlice(cells.where(col("kind").equalTo("l2")), axis,
+        functions.struct(col(axis), col("theory_diverges"), col("theory_l_test"),
+            col("sim_diverged_fraction"), col("sim_l_test")),
         functions.first(col("theory_gamma_star"), true).as("_exact"),
         functions.first(col("theory_gamma_star_negative"), true).as("_negative"),
         functions.first(col("paper_gamma_star_negative"), true).as("_paper_negative"));
@@ -279,7 +272,21 @@ public final class AnalysisJob {
           booleanOrNull(g, "_paper_negative"), GammaStarGrid.locate(gamma, sim));
       return RowFactory.create(AnalysisTables.values(AnalysisTables.GAMMA_STAR, row));
     };
-    return grouped.map(analyse, Encoders.row(GAMMA_STAR_SCHEMA)).sortWithinPartitions("slice");
+    return inOrder(grouped.map(analyse, Encoders.row(GAMMA_STAR_SCHEMA)));
+  }
+
+  /**
+   * The cells grouped into slices along {@code axis}: sweep, kind, the fixed parameters, {@code
+   * _cells} (count), {@code _points} (the list of {@code point} structs), then {@code extra}.
+   */
+  private static Dataset<Row> bySlice(Dataset<Row> cells, String axis, Column point,
+      Column... extra) {
+    List<String> key = new ArrayList<>(List.of("sweep", "kind"));
+    key.addAll(Slices.fixed(axis));
+    Column[] rest = new Column[extra.length + 1];
+    rest[0] = functions.collect_list(point).as("_points");
+    System.arraycopy(extra, 0, rest, 1, extra.length);
+    return cells.groupBy(columns(key)).agg(functions.count(functions.lit(1)).as("_cells"), rest);
   }
 
   /** One row per cell × source × quantity where both a prediction and a simulation exist. */
@@ -321,8 +328,16 @@ public final class AnalysisJob {
           g.getString(3), s);
       return RowFactory.create(AnalysisTables.values(AnalysisTables.AGREEMENT_SUMMARY, row));
     };
-    return grouped.map(aggregate, Encoders.row(SUMMARY_SCHEMA))
-        .sortWithinPartitions("kind", "source", "quantity");
+    return grouped.map(aggregate, Encoders.row(SUMMARY_SCHEMA)).repartition(1)
+        .sortWithinPartitions("kind", "quantity", "source");
+  }
+
+  /**
+   * One file (a slice table has at most a row per cell and is read whole by plots and reports),
+   * rows ordered by their parameters.
+   */
+  private static Dataset<Row> inOrder(Dataset<Row> slices) {
+    return slices.repartition(1).sortWithinPartitions(columns(Slices.PARAMETERS));
   }
 
   /** The slice of a grouped row: sweep, kind, the fixed parameters, _cells. */
