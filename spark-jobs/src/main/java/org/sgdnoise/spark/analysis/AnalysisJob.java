@@ -136,8 +136,8 @@ public final class AnalysisJob {
             + "' along axis '" + axis + "': no cell has a value of " + axis + " (choose a"
             + " parameter of this sweep with --axis): " + axis);
       }
-      List<Row> axisValues = cells.select(col(axis).cast("double")).distinct()
-          .where(col(axis).isNotNull()).collectAsList();
+      List<Row> axisValues = cells.select(col(axis).cast("double").as("x"))
+          .where(col("x").isNotNull()).distinct().collectAsList();
       double[] values = new double[axisValues.size()];
       for (int i = 0; i < values.length; i++) {
         values[i] = axisValues.get(i).getDouble(0);
