@@ -286,22 +286,8 @@ public final class SweepJob {
   }
 
   static SparkSession session(SweepPlan plan, Options opt) {
-    SparkSession.Builder b = SparkSession.builder()
-        .appName("sgdnoise " + plan.spec().name())
-        .master(opt.master())
-        .config("spark.ui.enabled", opt.ui())
-        .config("spark.ui.showConsoleProgress", false)
-        .config("spark.sql.shuffle.partitions", 8)
-        // Keep FileOutputCommitter algorithm v1: v2 can expose a failed task's files.
-        .config("spark.hadoop.mapreduce.fileoutputcommitter.algorithm.version", 1)
-        .config("spark.sql.parquet.compression.codec", "snappy")
-        .config("spark.sql.debug.maxToStringFields", 500);
-    opt.sparkConf().forEach(b::config);
-    if (opt.master().startsWith("local")) {
-      // A laptop run talks only to itself.
-      b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
-    }
-    return b.getOrCreate();
+    return SparkSessions.build("sgdnoise " + plan.spec().name(), opt.master(), opt.ui(),
+        opt.sparkConf());
   }
 
   /**
