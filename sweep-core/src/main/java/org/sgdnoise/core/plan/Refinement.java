@@ -35,6 +35,7 @@ public final class Refinement {
   private final long stride;
   private final int axisSize;
   private final long gridSize;
+  private final double[] values;
 
   private Refinement(SweepPlan plan) {
     this.settings = plan.spec().refine();
@@ -56,6 +57,7 @@ public final class Refinement {
     this.stride = s[0];
     this.axisSize = (int) s[1];
     this.gridSize = plan.size();
+    this.values = axis.scalars();
   }
 
   /** The refinement of a plan whose spec has a {@code refine} section. */
@@ -75,6 +77,11 @@ public final class Refinement {
   /** The slice of a grid cell: the grid index of the slice's cell at axis position 0. */
   public long sliceOf(long gridIndex) {
     return gridIndex - ((gridIndex / stride) % axisSize) * stride;
+  }
+
+  /** The axis value of a grid cell. */
+  public double valueOf(long gridIndex) {
+    return values[(int) ((gridIndex / stride) % axisSize)];
   }
 
   /** Number of slices of the grid. */

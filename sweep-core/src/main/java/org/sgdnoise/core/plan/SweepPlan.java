@@ -16,7 +16,7 @@ import org.sgdnoise.core.spec.SweepSpec;
  * group is one digit). Nothing is materialised: memory is that of the spec's axes, whatever the
  * number of cells. Serializable so that executors can decode their own index ranges.
  */
-public final class SweepPlan implements java.io.Serializable {
+public final class SweepPlan implements CellSource {
   private static final long serialVersionUID = 1L;
 
   private final SweepSpec spec;
@@ -106,6 +106,7 @@ public final class SweepPlan implements java.io.Serializable {
   }
 
   /** The cell at {@code index}. */
+  @Override
   public Cell cell(long index) {
     return build(index, decode(index), null, Double.NaN);
   }
