@@ -10,6 +10,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.sgdnoise.core.plan.CellSource;
@@ -84,10 +85,13 @@ final class Refiner {
         break;
       }
       rounds++;
-      for (Row row : verdicts(spark, layout, settings,
-          SweepJob.cellIds(spark, bround, next, next + round.size(), parts))) {
-        int k = Math.toIntExact(row.getLong(0) - next);
-        slices.get(round.slices()[k]).put(round.values()[k], verdict(row));
+      Verdict[] got = new Verdict[round.size()];
+      java.util.Arrays.fill(got, Verdict.UNKNOWN); // not in the table: no verdict
+      for (Row row : verdicts(spark, layout, settings, round)) {
+        got[Math.toIntExact(row.getLong(0) - next)] = verdict(row);
+      }
+      for (int k = 0; k < got.length; k++) {
+        slices.get(round.slices()[k]).put(round.values()[k], got[k]);
       }
       next += round.size();
     }
@@ -129,10 +133,19 @@ final class Refiner {
     return out;
   }
 
-  /** (cell_index, far) for the given (cell_index, cell_id) rows, from the cells table. */
+  /**
+   * (cell_index, far) of a round's cells, from the cells table. The round is small (one cell
+   * per open bracket): its ids are made in the driver and broadcast into the join, so reading
+   * the verdicts back is one scan of the table's two columns, without a shuffle.
+   */
   private static List<Row> verdicts(SparkSession spark, OutputLayout layout, Refine settings,
-      Dataset<Row> ids) {
-    return ids.join(table(spark, layout, settings), "cell_id", "left")
+      RefinedCells round) {
+    List<Row> ids = new ArrayList<>(round.size());
+    for (long i = round.first(); i < round.first() + round.size(); i++) {
+      ids.add(RowFactory.create(i, round.cell(i).cellId()));
+    }
+    return table(spark, layout, settings)
+        .join(functions.broadcast(spark.createDataFrame(ids, SweepJob.INDEX_IDS)), "cell_id")
         .select("cell_index", "far").collectAsList();
   }
 

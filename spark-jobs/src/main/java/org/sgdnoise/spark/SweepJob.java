@@ -50,7 +50,7 @@ public final class SweepJob {
   /** Fault injection for tests: the plan index of a cell whose computation throws. */
   public static final String FAIL_CELL_INDEX = "spark.sgdnoise.faultInjection.failCellIndex";
 
-  private static final StructType INDEX_IDS = DataTypes.createStructType(java.util.List.of(
+  static final StructType INDEX_IDS = DataTypes.createStructType(java.util.List.of(
       DataTypes.createStructField("cell_index", DataTypes.LongType, false),
       DataTypes.createStructField("cell_id", DataTypes.StringType, false)));
 

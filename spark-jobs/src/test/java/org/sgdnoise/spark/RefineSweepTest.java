@@ -184,4 +184,44 @@ class RefineSweepTest {
           .isEqualTo(2 * cells);
     }
   }
+
+  @Test
+  void refinesTheSignChangeOfTheBestWeightDecay(@TempDir Path dir) throws Exception {
+    // l2 in 1-d: γ* = 0 while γ = 0 is stable, < 0 just past λ_c(γ = 0) for these batch
+    // sizes, and null (no γ is stable) further up. A null verdict ends a bracket: one each.
+    Path file = dir.resolve("refine-l2.yaml");
+    Files.writeString(file, """
+        name: refine-l2
+        kind: l2
+        params:
+          batch: [16, 64]
+          lr: {logspace: {from: 0.05, to: 8, num: 12}}
+          spectrum: [1.0]
+          teacher: 1.0
+        refine: {axis: lr, boundary: gamma_star_sign, tolerance: 0.01}
+        """);
+    Path out = dir.resolve("out");
+    CliRun r = CliRun.of("run", file.toString(), "--out", out.toString(), "--master", "local[2]");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("2 of 2 brackets in 2 slices resolved");
+    try (Duck duck = new Duck()) {
+      List<List<Object>> rows = duck.rows("SELECT batch,"
+          + " max(lr) FILTER (WHERE theory_gamma_star >= 0),"
+          + " min(lr) FILTER (WHERE theory_gamma_star < 0),"
+          + " max(lr) FILTER (WHERE theory_gamma_star < 0),"
+          + " min(lr) FILTER (WHERE theory_gamma_star IS NULL OR isnan(theory_gamma_star))"
+          + " FROM " + Duck.table(out.resolve("refine-l2/cells")) + " GROUP BY batch");
+      assertThat(rows).hasSize(2);
+      for (List<Object> row : rows) {
+        double lo = (Double) row.get(1);
+        double hi = (Double) row.get(2);
+        assertThat(lo).isLessThan(hi);
+        assertThat(hi / lo - 1).as("batch %s", row.get(0)).isLessThanOrEqualTo(0.01);
+        // The edge from γ* < 0 to no γ* at all is no bracket: these are neighbouring grid
+        // values (ratio (8/0.05)^(1/11)), nothing was put between them.
+        assertThat((Double) row.get(4) / (Double) row.get(3)).as("batch %s", row.get(0))
+            .isCloseTo(Math.pow(8 / 0.05, 1.0 / 11), org.assertj.core.data.Offset.offset(1e-9));
+      }
+    }
+  }
 }

@@ -234,8 +234,8 @@ final class SweepSpecParser {
       YamlNode t = m.entries().get("tolerance");
       tolerance = finite(t, "refine.tolerance");
       if (!(tolerance >= Refine.MIN_TOLERANCE && tolerance < 1)) {
-        throw error("refine.tolerance", t.line(), "must be a number from "
-            + Refine.MIN_TOLERANCE + " to less than 1", ((YScalar) t).text());
+        throw error("refine.tolerance", t.line(), "must be a number from 1e-12 to less than 1"
+            + " (the relative bracket width to reach)", ((YScalar) t).text());
       }
     }
     int maxRounds = Refine.DEFAULT_MAX_ROUNDS;
