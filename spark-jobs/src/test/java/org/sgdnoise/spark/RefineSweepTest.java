@@ -99,10 +99,14 @@ class RefineSweepTest {
     run(out, "--master", "local[2]", "--partitions", "1");
     Path sweep = out.resolve("refine-label-noise");
     Path cells = sweep.resolve("cells");
+    final String all = "SELECT * EXCLUDE (wall_ms) FROM " + Duck.table(cells)
+        + " ORDER BY cell_id";
     long count;
+    List<List<Object>> before;
     List<Path> lateRounds;
     try (Duck duck = new Duck()) {
       count = duck.count("SELECT count(*) FROM " + Duck.table(cells));
+      before = duck.rows(all);
       // One file per wave (one partition): the files of the rounds after the third refined
       // one, as a crash after that round's commit would leave them: absent.
       lateRounds = duck.rows("SELECT filename FROM read_parquet('" + cells.toAbsolutePath()
@@ -115,10 +119,11 @@ class RefineSweepTest {
     }
     CliRun rerun = run(out, "--master", "local[2]", "--partitions", "2");
     assertThat(rerun.out()).contains("Resuming: " + (GRID + 3 * SLICES) + " of 72 cells")
-        .contains("Refinement: ");
-    Path clean = dir.resolve("clean");
-    run(clean);
-    Duck.assertSameSweepTables(sweep, clean.resolve("refine-label-noise"), (int) count, 0);
+        .contains("Refinement: ").contains((count - GRID - 3 * SLICES) + " computed now, "
+            + (GRID + 3 * SLICES) + " resumed");
+    try (Duck duck = new Duck()) {
+      assertThat(duck.rows(all)).hasSize((int) count).isEqualTo(before);
+    }
 
     // A changed sweep file cannot reuse refined cells: refused, nothing written.
     Path changed = dir.resolve("refine-label-noise.yaml");
