@@ -50,11 +50,11 @@ final class Refiner {
    */
   record Outcome(boolean stopped, Refinement.Report report) {}
 
-  static Outcome run(SparkSession spark, SweepPlan plan, OutputLayout layout, CellRange cells,
-      int parts, AtomicBoolean stop) throws IOException {
+  static Outcome run(SparkSession spark, Broadcast<SweepPlan> bplan, OutputLayout layout,
+      CellRange cells, int parts, AtomicBoolean stop) throws IOException {
+    final SweepPlan plan = bplan.value();
     final Refinement r = Refinement.of(plan);
     final Refine settings = r.settings();
-    Broadcast<SweepPlan> bplan = broadcast(spark, plan, SweepPlan.class);
     Map<Long, Slice> slices = coarse(spark, plan, r, bplan, layout, parts);
 
     long next = plan.size();
@@ -79,7 +79,8 @@ final class Refiner {
       RefinedCells round = new RefinedCells(plan, settings.axis(), next,
           at.stream().mapToLong(Long::longValue).toArray(),
           values.stream().mapToDouble(Double::doubleValue).toArray());
-      Broadcast<RefinedCells> bround = broadcast(spark, round, RefinedCells.class);
+      Broadcast<RefinedCells> bround = spark.sparkContext().broadcast(round,
+          scala.reflect.ClassTag$.MODULE$.apply(RefinedCells.class));
       if (!cells.run(next, next + round.size(), bround)) {
         stopped = true;
         break;
@@ -171,9 +172,5 @@ final class Refiner {
 
   private static Verdict verdict(Row row) {
     return Verdict.of(row.isNullAt(1) ? null : row.getBoolean(1));
-  }
-
-  private static <T> Broadcast<T> broadcast(SparkSession spark, T value, Class<T> type) {
-    return spark.sparkContext().broadcast(value, scala.reflect.ClassTag$.MODULE$.apply(type));
   }
 }

@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * in sweep-core). Each wave is written through {@link SweepOutput}: staged, marked complete, then
  * moved into {@code <out>/<name>/cells} and {@code .../replicates}, so a crash at any point loses
  * at most the wave in flight. When resuming, finished cells are skipped by an anti-join on
- * {@code cell_id} before they are evaluated. {@code _sweep.json} is written at the start (status
- * running) and at the end (complete).
+ * {@code cell_id} before they are evaluated. With a {@code refine:} section, {@link Refiner} then
+ * adds rounds of bisection cells through the same waves. {@code _sweep.json} is written at the
+ * start (status running) and at the end (complete).
  */
 public final class SweepJob {
   private static final Logger LOG = LoggerFactory.getLogger(SweepJob.class);
@@ -161,7 +162,7 @@ public final class SweepJob {
       try {
         stopped = !waves.run(0, plan.size(), bplan);
         if (!stopped && plan.spec().refine() != null) {
-          Refiner.Outcome o = Refiner.run(spark, plan, layout, waves::run,
+          Refiner.Outcome o = Refiner.run(spark, bplan, layout, waves::run,
               opt.partitionsPerWave(), opt.stopRequested());
           stopped = o.stopped();
           refinement = o.report();
