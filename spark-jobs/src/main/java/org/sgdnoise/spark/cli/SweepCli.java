@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
     versionProvider = SweepCli.Version.class,
     description = "Maps the theory of minibatch noise in SGD over parameter grids, with seeded"
         + " SGD simulations, on Spark.",
-    subcommands = {RunCommand.class, PlanCommand.class, SchemaCommand.class,
+    subcommands = {RunCommand.class, PlanCommand.class, SchemaCommand.class, ReportCommand.class,
         CommandLine.HelpCommand.class})
 public final class SweepCli implements Runnable {
   /** Exit code for bad input. */
