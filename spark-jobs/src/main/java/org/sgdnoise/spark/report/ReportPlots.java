@@ -124,8 +124,7 @@ public final class ReportPlots {
     String xc = axes.contains("lr") ? "lr" : axes.get(0);
     String yc = axes.contains("batch") && !xc.equals("batch") ? "batch"
         : axes.stream().filter(a -> !a.equals(xc)).findFirst().orElseThrow();
-    for (Map<String, Object> facet : facets(withValues(cells, "theory_trace_sigma"),
-        List.of(xc, yc))) {
+    for (Map<String, Object> facet : facets(cells, List.of(xc, yc), "theory_trace_sigma")) {
       CellTable sub = cells.where(facet);
       GridAxis x = sub.axis(xc);
       GridAxis y = sub.axis(yc);
@@ -172,8 +171,8 @@ public final class ReportPlots {
     String xc = a.contains("lr") ? "lr" : a.get(0);
     String yc = a.contains("batch") && !xc.equals("batch") ? "batch"
         : a.stream().filter(c -> !c.equals(xc)).findFirst().orElseThrow();
-    for (Map<String, Object> facet : facets(withValues(cells, "theory_gamma_star"),
-        List.of(xc, yc, "weight_decay"))) {
+    for (Map<String, Object> facet : facets(cells, List.of(xc, yc, "weight_decay"),
+        "theory_gamma_star")) {
       CellTable sub = cells.where(facet);
       GridAxis x = sub.axis(xc);
       GridAxis y = sub.axis(yc);
@@ -213,7 +212,7 @@ public final class ReportPlots {
       if (!cells.hasValues(q.theory())) {
         continue;
       }
-      for (Map<String, Object> facet : facets(withValues(cells, q.theory()), drawn)) {
+      for (Map<String, Object> facet : facets(cells, drawn, q.theory())) {
         out.add(linePlot(sweep, kind, q, cells.where(facet), xc, sc, facet));
       }
     }
@@ -337,10 +336,12 @@ public final class ReportPlots {
   }
 
   /**
-   * The combinations of the varying parameters not drawn: up to {@value #MAX_FACETS}, the
-   * middle one first, then the first and the last. One empty map when nothing else varies.
+   * The combinations of the varying parameters not drawn: up to {@value #MAX_FACETS} of those
+   * with some value in {@code column} (no empty plots), the middle one of the grid first, then
+   * the first and the last, then the nearest to the middle. One empty map when nothing else
+   * varies.
    */
-  static List<Map<String, Object>> facets(CellTable cells, List<String> drawn) {
+  static List<Map<String, Object>> facets(CellTable cells, List<String> drawn, String column) {
     List<String> free = new ArrayList<>();
     for (String c : concat(NUMERIC_PARAMS, OTHER_PARAMS)) {
       if (!drawn.contains(c) && cells.has(c) && cells.distinct(c).size() > 1) {
@@ -353,18 +354,21 @@ public final class ReportPlots {
       for (String c : free) {
         key.add(cells.get(r, c));
       }
-      combos.putIfAbsent(key, true);
+      combos.merge(key, cells.get(r, column) != null, Boolean::logicalOr);
     }
     List<List<Object>> all = new ArrayList<>(combos.keySet());
     all.sort(ReportPlots::compareKeys);
-    List<Integer> pick = new ArrayList<>();
-    for (int i : new int[] {(all.size() - 1) / 2, 0, all.size() - 1}) {
-      if (!pick.contains(i) && pick.size() < MAX_FACETS) {
-        pick.add(i);
-      }
-    }
+    final int mid = (all.size() - 1) / 2;
+    List<Integer> order = new ArrayList<>(List.of(mid, 0, all.size() - 1));
+    java.util.stream.IntStream.range(0, all.size()).boxed()
+        .sorted(Comparator.comparingInt(i -> Math.abs(i - mid))).forEach(order::add);
     List<Map<String, Object>> out = new ArrayList<>();
-    for (int i : pick) {
+    List<Integer> taken = new ArrayList<>();
+    for (int i : order) {
+      if (out.size() == MAX_FACETS || taken.contains(i) || !combos.get(all.get(i))) {
+        continue;
+      }
+      taken.add(i);
       Map<String, Object> m = new LinkedHashMap<>();
       for (int k = 0; k < free.size(); k++) {
         m.put(free.get(k), all.get(i).get(k));
@@ -477,11 +481,6 @@ public final class ReportPlots {
       }
     }
     return true;
-  }
-
-  /** The rows with a value in the column: facets are chosen among those (no empty plots). */
-  private static CellTable withValues(CellTable t, String column) {
-    return t.filter(r -> t.get(r, column) != null);
   }
 
   private static List<String> concat(List<String> a, List<String> b) {
