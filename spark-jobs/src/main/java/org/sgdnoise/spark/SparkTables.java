@@ -40,12 +40,27 @@ final class SparkTables {
    */
   static java.util.Map<String, String> cellsWriteOptions() {
     java.util.Map<String, String> o = new java.util.LinkedHashMap<>();
-    for (Column<Tables.CellRow> c : Tables.CELLS) {
-      if (c.type() == Column.Type.DOUBLE) {
-        o.put("parquet.enable.dictionary#" + c.name(), "false");
-      }
+    for (String c : CELLS_NO_DICTIONARY) {
+      o.put("parquet.enable.dictionary#" + c, "false");
     }
     return o;
+  }
+
+  /**
+   * Cells columns written without a dictionary: the doubles, the cell id and index, whose
+   * values are (nearly) all distinct.
+   */
+  static final java.util.Set<String> CELLS_NO_DICTIONARY = noDictionary();
+
+  private static java.util.Set<String> noDictionary() {
+    java.util.Set<String> s = new java.util.LinkedHashSet<>();
+    for (Column<Tables.CellRow> c : Tables.CELLS) {
+      if (c.type() == Column.Type.DOUBLE
+          || java.util.Set.of("cell_id", "cell_index").contains(c.name())) {
+        s.add(c.name());
+      }
+    }
+    return java.util.Collections.unmodifiableSet(s);
   }
 
   static Row combinedRow(String sweep, CellResult r) {

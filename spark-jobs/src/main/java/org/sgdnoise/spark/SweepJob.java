@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.api.java.function.ForeachPartitionFunction;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -147,6 +148,8 @@ public final class SweepJob {
       final String sweep = plan.spec().name();
       final int parallelism = spark.sparkContext().defaultParallelism();
       final String runId = Long.toString(started.toEpochMilli(), 36);
+      final ParquetParts partWriter = new ParquetParts(spark.sparkContext().hadoopConfiguration(),
+          spark.conf().get("spark.sql.parquet.compression.codec", "snappy"), spark.version());
 
       boolean stopped = false;
       Progress progress = new Progress(sweep, plan.size(), doneCount, thDiv, simDiv, out,
@@ -174,21 +177,30 @@ public final class SweepJob {
           if (plan.size() > opt.waveSize()) {
             LOG.info("wave {}: cells [{}, {}) in {} partitions", wave, start, end, parts);
           }
-          MapPartitionsFunction<Long, Row> evaluate = it ->
-              new CellRows(it, bplan.value(), sweep, doneCount, thDiv, simDiv, faults);
-          Dataset<Row> combined = indices
-              .mapPartitions(evaluate, Encoders.row(SparkTables.COMBINED));
           String waveId = String.format("%s-%06d", runId, wave);
           if (!plan.spec().simulate().enabled() && !plan.spec().matrices()) {
-            // Theory only: one pass straight into the cells table; the replicates table gets
-            // its (empty) part file without evaluating anything twice.
+            // Theory only: each task writes its cells straight into a Parquet part (one pass,
+            // no Spark rows); the replicates table gets its (empty) part file.
             spark.createDataFrame(java.util.List.<Row>of(), SparkTables.REPLICATES)
                 .write().mode(SaveMode.ErrorIfExists)
                 .parquet(output.stagingReplicates(waveId).toString());
-            combined.drop(SparkTables.REPLICATES_COLUMN, SparkTables.MATRICES_COLUMN)
-                .write().mode(SaveMode.ErrorIfExists).options(SparkTables.cellsWriteOptions())
-                .parquet(output.stagingCells(waveId).toString());
+            String dir = output.stagingCells(waveId).toString();
+            ForeachPartitionFunction<Long> write = it -> {
+              org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+              CellResults results = new CellResults(it, bplan.value(), doneCount, thDiv, simDiv,
+                  faults);
+              partWriter.write(new org.apache.hadoop.fs.Path(dir), waveId, task.partitionId(),
+                  task.attemptNumber(), org.sgdnoise.core.result.Tables.CELLS,
+                  SparkTables.CELLS, SparkTables.CELLS_NO_DICTIONARY,
+                  new Mapped<>(results, r -> org.sgdnoise.core.result.Tables.cellValues(sweep, r)));
+            };
+            indices.foreachPartition(write);
           } else {
+            MapPartitionsFunction<Long, Row> evaluate = it -> new Mapped<>(
+                new CellResults(it, bplan.value(), doneCount, thDiv, simDiv, faults),
+                r -> SparkTables.combinedRow(sweep, r));
+            Dataset<Row> combined = indices
+                .mapPartitions(evaluate, Encoders.row(SparkTables.COMBINED));
             writeWave(combined.persist(StorageLevel.MEMORY_AND_DISK()), waveId, output,
                 plan.spec().matrices());
           }
@@ -319,22 +331,20 @@ public final class SweepJob {
   }
 
   /** Evaluates cells lazily, one at a time, so a partition's memory does not grow with it. */
-  private static final class CellRows implements Iterator<Row> {
+  private static final class CellResults implements Iterator<CellResult> {
     private final Iterator<Long> indices;
     private final SweepPlan plan;
-    private final String sweep;
     private final LongAccumulator done;
     private final LongAccumulator theoryDiverged;
     private final LongAccumulator simDiverged;
     private final Faults faults;
     private int produced;
 
-    CellRows(Iterator<Long> indices, SweepPlan plan, String sweep, LongAccumulator done,
+    CellResults(Iterator<Long> indices, SweepPlan plan, LongAccumulator done,
         LongAccumulator theoryDiverged, LongAccumulator simDiverged, Faults faults) {
       this.faults = faults;
       this.indices = indices;
       this.plan = plan;
-      this.sweep = sweep;
       this.done = done;
       this.theoryDiverged = theoryDiverged;
       this.simDiverged = simDiverged;
@@ -346,7 +356,7 @@ public final class SweepJob {
     }
 
     @Override
-    public Row next() {
+    public CellResult next() {
       if (faults.failFirstAttempt() && produced++ == 1
           && org.apache.spark.TaskContext.get().attemptNumber() == 0) {
         throw new IllegalStateException("fault injected by " + FAIL_FIRST_ATTEMPT);
@@ -374,7 +384,21 @@ public final class SweepJob {
       if (r.divergedFraction() > 0) {
         simDiverged.add(1);
       }
-      return SparkTables.combinedRow(sweep, r);
+      return r;
+    }
+  }
+
+  /** An iterator's values, mapped lazily. */
+  private record Mapped<A, B>(Iterator<A> from, java.util.function.Function<A, B> f)
+      implements Iterator<B> {
+    @Override
+    public boolean hasNext() {
+      return from.hasNext();
+    }
+
+    @Override
+    public B next() {
+      return f.apply(from.next());
     }
   }
 

@@ -120,7 +120,36 @@ public record Cell(
 
   /** The spectrum as text, e.g. {@code [1.0, 0.5]}. */
   public String spectrumText() {
-    return java.util.Arrays.toString(spectrum);
+    return text(spectrum);
+  }
+
+  /**
+   * {@code Arrays.toString(values)}, remembered per thread for the last few arrays seen: a
+   * sweep's cells share a few spectra and teachers, and writing their text for every cell of a
+   * theory-only sweep cost as much as its physics.
+   */
+  public static String text(double[] values) {
+    RecentTexts recent = RECENT_TEXTS.get();
+    for (int i = 0; i < RecentTexts.SIZE; i++) {
+      if (recent.text[i] != null && java.util.Arrays.equals(recent.values[i], values)) {
+        return recent.text[i];
+      }
+    }
+    int i = recent.next;
+    recent.next = (i + 1) % RecentTexts.SIZE;
+    recent.values[i] = values == null ? null : values.clone();
+    recent.text[i] = java.util.Arrays.toString(values);
+    return recent.text[i];
+  }
+
+  private static final ThreadLocal<RecentTexts> RECENT_TEXTS =
+      ThreadLocal.withInitial(RecentTexts::new);
+
+  private static final class RecentTexts {
+    static final int SIZE = 4;
+    final double[][] values = new double[SIZE][];
+    final String[] text = new String[SIZE];
+    int next;
   }
 
   /** Seed of replicate {@code r}, derived from (sweep seed, cell id, r). */

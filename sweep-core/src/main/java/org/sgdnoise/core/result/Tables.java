@@ -148,14 +148,14 @@ public final class Tables {
         row -> row.c().spectrumText()));
     c.add(Column.of("teacher", STRING, false, "", "the teacher u as given, as text: D entries, or"
         + " one entry c meaning u = c·(1, ..., 1); the losses of label_noise do not depend on it",
-        row -> java.util.Arrays.toString(row.c().teacher())));
+        row -> Cell.text(row.c().teacher())));
     c.add(Column.of("input_noise_var", DOUBLE, true, "", "input-noise variance σ_x² (B = σ_x²·I)"
         + " for input_noise given that way; null otherwise",
         row -> nan(row.c().inputNoiseVar())));
     c.add(Column.of("input_noise_spectrum", STRING, true, "", "eigenvalues of the input-noise"
         + " covariance B on the coordinate axes, as text; null unless given",
         row -> row.c().inputNoiseSpectrum() == null ? null
-            : java.util.Arrays.toString(row.c().inputNoiseSpectrum())));
+            : Cell.text(row.c().inputNoiseSpectrum())));
     c.add(Column.of("lr_matrix", STRING, false, "", "learning-rate matrix Λ = λ·Λ₀: scalar (Λ₀ ="
         + " I), newton (Λ₀ = A⁻¹) or the diagonal of Λ₀ as text",
         row -> row.c().lrMatrix().text()));

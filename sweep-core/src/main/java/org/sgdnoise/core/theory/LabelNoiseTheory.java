@@ -155,12 +155,21 @@ public final class LabelNoiseTheory {
     return criticalScale(Reduction.of(a, lambda0).d, batch, momentum);
   }
 
-  /** Bisection on f(c) = (c/S) Σ bᵢ/gᵢ(c) − 1, increasing from −1 to +∞ on its interval. */
+  /**
+   * The root of f(c) = (c/S) Σ bᵢ/gᵢ(c) − 1, gᵢ(c) = 2(1 − μ) − k·c·bᵢ, k = (1 − μ)/(1 + μ) + 1/S:
+   * in closed form when all bᵢ are equal (1-d, isotropic), c = 2S(1 − μ)/(b(n + kS)); otherwise
+   * by bisection (f increases from −1 to +∞ on its interval).
+   */
   private static double criticalScale(double[] b, int batch, double momentum) {
     final double c = (1 - momentum) / (1 + momentum) + 1.0 / batch;
     double bMax = 0;
+    boolean equal = true;
     for (double v : b) {
       bMax = Math.max(bMax, v);
+      equal &= v == b[0];
+    }
+    if (equal && b.length > 0 && b[0] > 0) {
+      return 2 * batch * (1 - momentum) / (b[0] * (b.length + c * batch));
     }
     double lo = 0;
     double hi = 2 * (1 - momentum) / (c * bMax);
