@@ -47,7 +47,8 @@ final class ReportCommand implements Callable<Integer> {
         .appName("sgdnoise report " + sweep.getName())
         .master(master)
         .config("spark.ui.enabled", false)
-        .config("spark.ui.showConsoleProgress", false);
+        .config("spark.ui.showConsoleProgress", false)
+        .config("spark.sql.debug.maxToStringFields", 500);
     if (master.startsWith("local")) {
       b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
     }

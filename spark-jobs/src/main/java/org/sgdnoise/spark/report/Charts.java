@@ -152,10 +152,14 @@ public final class Charts {
     legend.add(new LegendItem(nanLabel, null, null, null, true, hatchSwatch(), true, DIVERGENT,
         true, HATCH, new BasicStroke(1f), false, new Line2D.Double(), new BasicStroke(1f),
         HATCH));
-    for (Overlay o : overlays) {
+    // The first overlay (the theory's) is drawn last, on top of lines that coincide with it.
+    for (int m = overlays.size() - 1; m >= 0; m--) {
+      Overlay o = overlays.get(m);
       for (double[] s : o.segments()) {
         plot.addAnnotation(new XYLineAnnotation(s[0], s[1], s[2], s[3], o.stroke(), o.paint()));
       }
+    }
+    for (Overlay o : overlays) {
       legend.add(lineItem(o.label(), o.stroke(), o.paint(), null));
     }
     plot.setFixedLegendItems(legend);

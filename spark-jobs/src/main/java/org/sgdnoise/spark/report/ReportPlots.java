@@ -51,8 +51,8 @@ public final class ReportPlots {
   private static final Stroke BOUNDARY = new BasicStroke(2.5f);
   private static final Stroke SIM_BOUNDARY = new BasicStroke(2.5f, BasicStroke.CAP_BUTT,
       BasicStroke.JOIN_MITER, 10f, new float[] {8f, 5f}, 0f);
-  private static final Stroke PAPER_BOUNDARY = new BasicStroke(2.5f, BasicStroke.CAP_ROUND,
-      BasicStroke.JOIN_ROUND, 10f, new float[] {2f, 5f}, 0f);
+  private static final Stroke PAPER_BOUNDARY = new BasicStroke(2f, BasicStroke.CAP_ROUND,
+      BasicStroke.JOIN_ROUND, 10f, new float[] {1f, 5f}, 0f);
   private static final Paint SIM_COLOUR = new Color(0xD55E00);
   private static final Paint PAPER_COLOUR = new Color(0xE69F00);
 
@@ -121,9 +121,8 @@ public final class ReportPlots {
     if (axes.size() < 2 || !cells.hasValues("theory_trace_sigma")) {
       return;
     }
-    String xc = axes.contains("lr") ? "lr" : axes.get(0);
-    String yc = axes.contains("batch") && !xc.equals("batch") ? "batch"
-        : axes.stream().filter(a -> !a.equals(xc)).findFirst().orElseThrow();
+    final String xc = mapAxes(axes).get(0);
+    final String yc = mapAxes(axes).get(1);
     for (Map<String, Object> facet : facets(cells, List.of(xc, yc), "theory_trace_sigma")) {
       CellTable sub = cells.where(facet);
       GridAxis x = sub.axis(xc);
@@ -132,34 +131,37 @@ public final class ReportPlots {
           ? Double.NaN : Math.log10(sub.num(r, "theory_trace_sigma")));
       List<Charts.Overlay> overlays = new ArrayList<>();
       List<double[]> theory = fromBoundaries(boundaries, facet, x, y, "theory_boundary");
-      if (theory.isEmpty()) {
-        theory = contour(sub, x, y, r -> sub.num(r, "theory_diverges"), 0.5);
-      }
-      overlays.add(new Charts.Overlay("divergence boundary, theory", theory, Color.BLACK,
-          BOUNDARY));
+      overlays.add(theory.isEmpty() ? flagLine(sub, x, y, "theory_diverges",
+          "divergence boundary, theory", Color.BLACK, BOUNDARY)
+          : new Charts.Overlay("divergence boundary, theory", theory, Color.BLACK, BOUNDARY));
       if (sub.hasValues("sim_diverged_fraction")) {
+        String label = "divergence boundary, simulation (≥ half the replicates diverge)";
         List<double[]> sim = fromBoundaries(boundaries, facet, x, y, "sim_boundary");
-        if (sim.isEmpty()) {
-          sim = contour(sub, x, y, r -> sub.num(r, "sim_diverged_fraction"), 0.5);
-        }
-        overlays.add(new Charts.Overlay("divergence boundary, simulation (≥ half the"
-            + " replicates diverge)", sim, SIM_COLOUR, SIM_BOUNDARY));
+        overlays.add(sim.isEmpty() ? flagLine(sub, x, y, "sim_diverged_fraction", label,
+            SIM_COLOUR, SIM_BOUNDARY) : new Charts.Overlay(label, sim, SIM_COLOUR, SIM_BOUNDARY));
       }
       if (sub.hasValues("paper_diverges")) {
-        overlays.add(new Charts.Overlay("divergence boundary, paper as printed",
-            contour(sub, x, y, r -> sub.num(r, "paper_diverges"), 0.5), PAPER_COLOUR,
-            PAPER_BOUNDARY));
+        overlays.add(flagLine(sub, x, y, "paper_diverges",
+            "divergence boundary, paper as printed", PAPER_COLOUR, PAPER_BOUNDARY));
       }
-      String where = label(facet);
-      JFreeChart chart = Charts.heatmap(title(sweep, "log₁₀ Tr Σ (theory)", where), x, y, z,
-          "log₁₀ Tr Σ", "diverges (theory)", overlays);
-      out.add(new Figure(Section.PHASE, fileName("phase", xc, yc, facet),
-          "log₁₀ Tr Σ over " + xc + " × " + yc + (where.isEmpty() ? "" : ", " + where),
-          "Theory's stationary Tr Σ; hatched cells have no stationary second moment. Lines:"
-              + " divergence boundaries" + (boundaries != null ? " (from the boundaries table"
-              + " where it has this slice)" : " (between the last stable and first divergent"
-              + " cell)") + ".", chart, MAP_WIDTH, MAP_HEIGHT));
+      out.add(map(Section.PHASE, sweep, "phase", facet, x, y, z, "log₁₀ Tr Σ",
+          "diverges (theory)", overlays, "Theory's stationary Tr Σ; hatched cells have no"
+              + " stationary second moment. Lines: divergence boundaries" + (boundaries != null
+              ? " (from the boundaries table where it has this slice)"
+              : " (between the last stable and first divergent cell)") + "."));
     }
+  }
+
+  /** A heat map figure of one facet: {@code z} over the axes, NaN hatched, lines on top. */
+  private static Figure map(Section section, String sweep, String prefix,
+      Map<String, Object> facet, GridAxis x, GridAxis y, double[][] z, String zLabel,
+      String nanLabel, List<Charts.Overlay> overlays, String caption) {
+    String where = label(facet);
+    JFreeChart chart = Charts.heatmap(title(sweep, zLabel, where), x, y, z, zLabel, nanLabel,
+        overlays);
+    return new Figure(section, fileName(prefix, x.column(), y.column(), facet),
+        zLabel + " over " + x.column() + " × " + y.column()
+            + (where.isEmpty() ? "" : ", " + where), caption, chart, MAP_WIDTH, MAP_HEIGHT);
   }
 
   private static void gammaStarMaps(String sweep, CellTable cells, List<String> axes,
@@ -168,9 +170,8 @@ public final class ReportPlots {
     if (a.size() < 2) {
       return;
     }
-    String xc = a.contains("lr") ? "lr" : a.get(0);
-    String yc = a.contains("batch") && !xc.equals("batch") ? "batch"
-        : a.stream().filter(c -> !c.equals(xc)).findFirst().orElseThrow();
+    final String xc = mapAxes(a).get(0);
+    final String yc = mapAxes(a).get(1);
     for (Map<String, Object> facet : facets(cells, List.of(xc, yc, "weight_decay"),
         "theory_gamma_star")) {
       CellTable sub = cells.where(facet);
@@ -178,22 +179,16 @@ public final class ReportPlots {
       GridAxis y = sub.axis(yc);
       double[][] z = sub.field(x, y, r -> sub.num(r, "theory_gamma_star"));
       List<Charts.Overlay> overlays = new ArrayList<>();
-      overlays.add(new Charts.Overlay("γ* = 0 boundary (theory)",
-          contour(sub, x, y, r -> sub.num(r, "theory_gamma_star_negative"), 0.5), Color.BLACK,
-          BOUNDARY));
+      overlays.add(flagLine(sub, x, y, "theory_gamma_star_negative",
+          "γ* = 0 boundary (theory)", Color.BLACK, BOUNDARY));
       if (sub.hasValues("paper_gamma_star_negative")) {
-        overlays.add(new Charts.Overlay("γ* < 0 region by Corollary 1 as printed",
-            contour(sub, x, y, r -> sub.num(r, "paper_gamma_star_negative"), 0.5),
-            PAPER_COLOUR, PAPER_BOUNDARY));
+        overlays.add(flagLine(sub, x, y, "paper_gamma_star_negative",
+            "γ* < 0 region by Corollary 1 as printed", PAPER_COLOUR, PAPER_BOUNDARY));
       }
-      String where = label(facet);
-      JFreeChart chart = Charts.heatmap(title(sweep, "best weight decay γ*", where), x, y, z,
-          "γ* (theory)", "no stable γ", overlays);
-      out.add(new Figure(Section.GAMMA_STAR, fileName("gamma-star", xc, yc, facet),
-          "γ* over " + xc + " × " + yc + (where.isEmpty() ? "" : ", " + where),
-          "The weight decay that minimises the stationary test loss (theory). Where it is"
-              + " negative (darker than the γ* = 0 plateau), the best regularisation is"
-              + " anti-regularisation.", chart, MAP_WIDTH, MAP_HEIGHT));
+      out.add(map(Section.GAMMA_STAR, sweep, "gamma-star", facet, x, y, z, "γ* (theory)",
+          "no stable γ", overlays, "The weight decay that minimises the stationary test loss"
+              + " (theory). Where it is negative (darker than the γ* = 0 plateau), the best"
+              + " regularisation is anti-regularisation."));
     }
   }
 
@@ -419,6 +414,24 @@ public final class ReportPlots {
     return out;
   }
 
+  /** The two axes of a map: λ and S when both vary, else the parameters with most values. */
+  private static List<String> mapAxes(List<String> candidates) {
+    String xc = candidates.contains("lr") ? "lr" : candidates.get(0);
+    String yc = candidates.contains("batch") && !xc.equals("batch") ? "batch"
+        : candidates.stream().filter(c -> !c.equals(xc)).findFirst().orElseThrow();
+    return List.of(xc, yc);
+  }
+
+  /**
+   * The line where a flag column (a boolean, or a fraction such as sim_diverged_fraction)
+   * crosses one half: between the last cell without and the first cell with it.
+   */
+  private static Charts.Overlay flagLine(CellTable t, GridAxis x, GridAxis y, String column,
+      String label, Paint paint, Stroke stroke) {
+    return new Charts.Overlay(label, contour(t, x, y, r -> t.num(r, column), 0.5), paint,
+        stroke);
+  }
+
   /** Contour segments of a field in data coordinates. */
   static List<double[]> contour(CellTable t, GridAxis x, GridAxis y,
       ToDoubleFunction<Object[]> value, double level) {
@@ -523,7 +536,9 @@ public final class ReportPlots {
     if (yc != null) {
       b.append('-').append(yc);
     }
-    facet.forEach((k, v) -> b.append('-').append(k).append('-').append(format(v)));
+    // A minus sign becomes "m": the slug's dashes separate words (γ = -1.5 ≠ γ = 1.5).
+    facet.forEach((k, v) -> b.append('-').append(k).append('-')
+        .append(format(v).replace('-', 'm')));
     return slug(b.toString());
   }
 

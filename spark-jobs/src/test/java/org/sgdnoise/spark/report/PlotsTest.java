@@ -140,7 +140,7 @@ class PlotsTest {
         .filter(f -> f.section() == ReportPlots.Section.GAMMA_STAR).toList();
     assertThat(maps).hasSize(1);
     ReportPlots.Figure lines = figs.stream().filter(f -> f.section()
-        == ReportPlots.Section.LINES).filter(f -> f.name().contains("lr-1")).findFirst()
+        == ReportPlots.Section.LINES).filter(f -> f.name().endsWith("-lr-1")).findFirst()
         .orElseThrow();
     assertThat(lines.name()).isEqualTo("theory-l-test-weight-decay-batch-lr-1");
     assertHasContent(maps.get(0));
