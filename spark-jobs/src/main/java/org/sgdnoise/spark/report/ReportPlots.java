@@ -339,7 +339,8 @@ public final class ReportPlots {
   static List<Map<String, Object>> facets(CellTable cells, List<String> drawn, String column) {
     List<String> free = new ArrayList<>();
     for (String c : concat(NUMERIC_PARAMS, OTHER_PARAMS)) {
-      if (!drawn.contains(c) && cells.has(c) && cells.distinct(c).size() > 1) {
+      if (!drawn.contains(c) && cells.has(c) && cells.distinct(c).size() > 1
+          && drawn.stream().noneMatch(d -> determines(cells, d, c))) {
         free.add(c);
       }
     }
@@ -371,6 +372,24 @@ public final class ReportPlots {
       out.add(m);
     }
     return out;
+  }
+
+  /**
+   * True when column {@code c} is a function of column {@code d} in these rows (N = αD beside
+   * α, or a zipped parameter): it moves along with a drawn axis and is no facet of its own.
+   */
+  static boolean determines(CellTable t, String d, String c) {
+    Map<Object, Object> seen = new java.util.HashMap<>();
+    for (Object[] r : t.rows()) {
+      Object dv = t.get(r, d);
+      Object cv = t.get(r, c);
+      if (!seen.containsKey(dv)) {
+        seen.put(dv, cv);
+      } else if (!Objects.equals(seen.get(dv), cv)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -24,8 +24,8 @@ class PlotsTest {
   static final int MIN_PNG_BYTES = 12_000;
   /** Distinct colours in a chart with a viridis map or several curves (antialiasing adds more). */
   static final int MIN_COLOURS = 40;
-  /** Paths in an SVG chart: axes, ticks, curves or blocks. */
-  static final int MIN_SVG_PATHS = 20;
+  /** Shapes in an SVG chart: axes, ticks, curves or blocks. */
+  static final int MIN_SVG_SHAPES = 20;
 
   static final String LABEL_NOISE = """
       name: ln
@@ -170,6 +170,29 @@ class PlotsTest {
     }
   }
 
+  @Test
+  void highDimDataSizeMovesWithAlphaAndSplitsNoPlot() throws Exception {
+    // N = αD varies with α: one curve set over α, not one plot per N.
+    CellTable cells = TheoryCells.of("""
+        name: hd
+        kind: high_dim
+        params:
+          lr: [0.01, 0.03]
+          batch: 32
+          dim: 100
+          alpha: [0.5, 2, 5]
+          label_noise_var: 1.0
+        """);
+    assertThat(ReportPlots.determines(cells, "alpha", "n")).isTrue();
+    assertThat(ReportPlots.determines(cells, "lr", "alpha")).isFalse();
+    List<ReportPlots.Figure> figs = ReportPlots.figures("hd", cells, null);
+    assertThat(figs.stream().map(ReportPlots.Figure::name)).containsExactly(
+        "phase-lr-alpha", "theory-tr-a-sigma-alpha-lr", "theory-l-train-alpha-lr");
+    for (ReportPlots.Figure f : figs) {
+      assertHasContent(f);
+    }
+  }
+
   private static boolean negative(double lr, double s) {
     double al = 4 * lr;
     return Math.max(1, 2 * s / (s + 2)) < al && al < Math.sqrt(s / 2);
@@ -200,7 +223,18 @@ class PlotsTest {
     f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
     Document d = f.newDocumentBuilder().parse(new ByteArrayInputStream(svg));
     assertThat(d.getDocumentElement().getLocalName()).isEqualTo("svg");
-    assertThat(d.getElementsByTagNameNS("http://www.w3.org/2000/svg", "path").getLength())
-        .as("paths in %s", name).isGreaterThan(MIN_SVG_PATHS);
+    String ns = "http://www.w3.org/2000/svg";
+    assertThat(d.getElementsByTagNameNS(ns, "path").getLength()).as("paths in %s", name)
+        .isPositive();
+    // Batik writes rectangles and lines as <rect> and <line>, other shapes as <path>.
+    int shapes = 0;
+    for (String tag : new String[] {"path", "rect", "line", "polyline", "polygon", "circle",
+        "ellipse"}) {
+      shapes += d.getElementsByTagNameNS(ns, tag).getLength();
+    }
+    assertThat(shapes).as("shapes in %s", name).isGreaterThan(MIN_SVG_SHAPES);
+    assertThat(d.getElementsByTagNameNS(ns, "text").getLength()).as("text in %s", name)
+        .isPositive();
   }
+
 }
