@@ -9,6 +9,7 @@ import java.time.Instant;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.sgdnoise.core.BuildInfo;
+import org.sgdnoise.core.plan.Refinement;
 import org.sgdnoise.core.plan.SweepPlan;
 import org.sgdnoise.core.result.Tables;
 import org.sgdnoise.core.spec.SweepSpec;
@@ -52,6 +53,28 @@ final class Manifest {
     counts.put("cells", plan.size());
     counts.put("replicates", plan.totalReplicates());
     counts.put("sgd_steps", plan.totalSteps());
+    if (spec.refine() != null) {
+      ObjectNode r = m.putObject("refine");
+      r.put("axis", spec.refine().axis().yamlName());
+      r.put("boundary", spec.refine().boundary().yamlName());
+      r.put("source", spec.refine().source().yamlName());
+      r.put("tolerance", spec.refine().tolerance());
+      r.put("max_rounds", spec.refine().maxRounds());
+    }
+    if (summary != null && summary.refinement() != null) {
+      Refinement.Report rep = summary.refinement();
+      ObjectNode r = m.putObject("refinement");
+      r.put("rounds", rep.rounds());
+      r.put("slices", rep.slices());
+      r.put("brackets", rep.brackets());
+      r.put("brackets_resolved", rep.resolved());
+      r.put("grid_cells", rep.gridCells());
+      r.put("refined_cells", rep.refinedCells());
+      r.put("cells", rep.cells());
+      r.put("dense_grid_cells", rep.denseCells());
+      r.put("times_fewer_than_dense", rep.saving());
+      r.put("summary", rep.text(spec.refine()));
+    }
     if (summary != null) {
       ObjectNode done = m.putObject("result");
       done.put("cells", summary.cells());

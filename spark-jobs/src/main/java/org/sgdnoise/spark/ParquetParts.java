@@ -83,6 +83,23 @@ final class ParquetParts implements Serializable {
     if (!rows.hasNext()) {
       return 0;
     }
+    return writeFile(dir, tag, partition, attempt, columns, sparkSchema, noDictionary, rows);
+  }
+
+  /**
+   * Writes a part with no rows (the schema only) into {@code dir}, so that a table that got no
+   * rows in a wave still has a readable file: what Spark writes for an empty data frame, without
+   * a Spark job.
+   */
+  <T> void writeEmpty(Path dir, String tag, List<Column<T>> columns, StructType sparkSchema)
+      throws IOException {
+    writeFile(dir, tag, 0, 0, columns, sparkSchema, java.util.Set.of(),
+        java.util.Collections.emptyIterator());
+  }
+
+  private <T> long writeFile(Path dir, String tag, int partition, int attempt,
+      List<Column<T>> columns, StructType sparkSchema, java.util.Set<String> noDictionary,
+      Iterator<Object[]> rows) throws IOException {
     Configuration conf = new Configuration(false);
     hadoopConf.forEach(conf::set);
     CompressionCodecName name = codecName(codec);
@@ -167,7 +184,8 @@ final class ParquetParts implements Serializable {
 
     <T> RowGroup(MessageType schema, ParquetProperties props,
         CodecFactory.BytesCompressor compressor, List<Column<T>> columns) {
-      pages = new ColumnChunkPageWriteStore(compressor, schema, HeapByteBufferAllocator.getInstance(),
+      pages = new ColumnChunkPageWriteStore(compressor, schema,
+          HeapByteBufferAllocator.getInstance(),
           props.getColumnIndexTruncateLength(), props.getPageWriteChecksumEnabled());
       store = props.newColumnWriteStore(schema, pages, pages);
       List<ColumnDescriptor> descriptors = schema.getColumns();

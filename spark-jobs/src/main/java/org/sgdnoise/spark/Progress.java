@@ -13,7 +13,7 @@ import org.apache.spark.util.LongAccumulator;
  */
 public final class Progress extends SparkListener {
   private final String sweep;
-  private final long total;
+  private volatile long total;
   private final LongAccumulator done;
   private final LongAccumulator theoryDiverged;
   private final LongAccumulator simDiverged;
@@ -43,6 +43,11 @@ public final class Progress extends SparkListener {
     }
   }
 
+  /** Adds cells to the total (a round of adaptive refinement). */
+  synchronized void expect(long more) {
+    total += more;
+  }
+
   /** Prints a progress line now, unless nothing changed since the last one. */
   synchronized void print() {
     long d = done.value();
@@ -56,6 +61,7 @@ public final class Progress extends SparkListener {
   }
 
   String line(long d) {
+    final long total = this.total;
     double secs = (System.nanoTime() - startNanos) / 1e9;
     double rate = secs > 0 ? (d - startDone) / secs : 0;
     String eta = rate > 0 && d < total ? format(Duration.ofMillis((long)

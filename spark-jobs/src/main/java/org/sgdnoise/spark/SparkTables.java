@@ -16,7 +16,7 @@ import org.sgdnoise.core.result.Tables;
  * The core's table schemas as Spark types, and results as Spark rows. Spark 4's bean encoders do
  * not read Java records, so rows are built from the core's column lists with explicit schemas.
  */
-final class SparkTables {
+public final class SparkTables {
   /** Column of the combined per-cell row that holds the cell's replicate rows. */
   static final String REPLICATES_COLUMN = "_replicates";
   /** Column of the combined per-cell row that holds the cell's matrix entries. */
@@ -79,7 +79,8 @@ final class SparkTables {
     return RowFactory.create(all);
   }
 
-  private static <T> StructType schema(List<Column<T>> columns) {
+  /** A Spark schema for a core column list. */
+  public static <T> StructType schema(List<Column<T>> columns) {
     List<StructField> fields = new ArrayList<>();
     for (Column<T> c : columns) {
       fields.add(DataTypes.createStructField(c.name(), type(c.type()), c.nullable()));

@@ -23,9 +23,12 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.sgdnoise.core.plan.Cell;
+import org.sgdnoise.core.plan.CellSource;
+import org.sgdnoise.core.plan.Refinement;
 import org.sgdnoise.core.plan.SweepPlan;
 import org.sgdnoise.core.result.CellEvaluator;
 import org.sgdnoise.core.result.CellResult;
+import org.sgdnoise.core.result.Tables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * in sweep-core). Each wave is written through {@link SweepOutput}: staged, marked complete, then
  * moved into {@code <out>/<name>/cells} and {@code .../replicates}, so a crash at any point loses
  * at most the wave in flight. When resuming, finished cells are skipped by an anti-join on
- * {@code cell_id} before they are evaluated. {@code _sweep.json} is written at the start (status
- * running) and at the end (complete).
+ * {@code cell_id} before they are evaluated. With a {@code refine:} section, {@link Refiner} then
+ * adds rounds of bisection cells through the same waves. {@code _sweep.json} is written at the
+ * start (status running) and at the end (complete).
  */
 public final class SweepJob {
   private static final Logger LOG = LoggerFactory.getLogger(SweepJob.class);
@@ -49,7 +53,7 @@ public final class SweepJob {
   /** Fault injection for tests: the plan index of a cell whose computation throws. */
   public static final String FAIL_CELL_INDEX = "spark.sgdnoise.faultInjection.failCellIndex";
 
-  private static final StructType INDEX_IDS = DataTypes.createStructType(java.util.List.of(
+  static final StructType INDEX_IDS = DataTypes.createStructType(java.util.List.of(
       DataTypes.createStructField("cell_index", DataTypes.LongType, false),
       DataTypes.createStructField("cell_id", DataTypes.StringType, false)));
 
@@ -84,6 +88,7 @@ public final class SweepJob {
    * @param resumed cells that were already in the table
    * @param theoryDiverged cells of the table whose theory diverges
    * @param simDiverged cells of the table with at least one diverged replicate
+   * @param refinement what adaptive refinement did, or {@code null} without (or stopped before)
    */
   public record Summary(
       long cells,
@@ -95,7 +100,8 @@ public final class SweepJob {
       long failedTaskAttempts,
       boolean stopped,
       Duration elapsed,
-      OutputLayout layout) {}
+      OutputLayout layout,
+      Refinement.Report refinement) {}
 
   private SweepJob() {}
 
@@ -146,66 +152,25 @@ public final class SweepJob {
       LongAccumulator simDiv = spark.sparkContext().longAccumulator("simulation diverged");
       doneCount.add(resumed);
       final String sweep = plan.spec().name();
-      final int parallelism = spark.sparkContext().defaultParallelism();
       final String runId = Long.toString(started.toEpochMilli(), 36);
-      final ParquetParts partWriter = new ParquetParts(spark.sparkContext().hadoopConfiguration(),
-          spark.conf().get("spark.sql.parquet.compression.codec", "snappy"), spark.version());
 
-      boolean stopped = false;
       Progress progress = new Progress(sweep, plan.size(), doneCount, thDiv, simDiv, out,
           opt.progressInterval());
       spark.sparkContext().addSparkListener(progress);
+      Waves waves = new Waves(spark, output, opt, plan, done, new Evaluation(sweep, doneCount,
+          thDiv, simDiv, faults), runId, progress);
+      boolean stopped;
+      Refinement.Report refinement = null;
       try {
-        int wave = 0;
-        for (long start = 0; start < plan.size(); start += opt.waveSize(), wave++) {
-          if (opt.stopRequested().get()) {
-            stopped = true;
-            break;
+        stopped = !waves.run(0, plan.size(), bplan);
+        if (!stopped && plan.spec().refine() != null) {
+          Refiner.Outcome o = Refiner.run(spark, bplan, layout, waves::run,
+              opt.partitionsPerWave(), opt.stopRequested());
+          stopped = o.stopped();
+          refinement = o.report();
+          if (!stopped) {
+            out.println(refinement.text(plan.spec().refine()));
           }
-          long end = Math.min(plan.size(), start + opt.waveSize());
-          int parts = opt.partitionsPerWave() > 0 ? opt.partitionsPerWave()
-              : (int) Math.min(end - start, 4L * parallelism);
-          Dataset<Long> indices = spark.range(start, end, 1, parts);
-          if (done != null) {
-            Dataset<Row> todo = cellIds(spark, bplan, start, end, parts)
-                .join(done, "cell_id", "left_anti");
-            if (todo.isEmpty()) {
-              continue;
-            }
-            indices = todo.select("cell_index").as(Encoders.LONG()).repartition(parts);
-          }
-          if (plan.size() > opt.waveSize()) {
-            LOG.info("wave {}: cells [{}, {}) in {} partitions", wave, start, end, parts);
-          }
-          String waveId = String.format("%s-%06d", runId, wave);
-          if (!plan.spec().simulate().enabled() && !plan.spec().matrices()) {
-            // Theory only: each task writes its cells straight into a Parquet part (one pass,
-            // no Spark rows); the replicates table gets its (empty) part file.
-            spark.createDataFrame(java.util.List.<Row>of(), SparkTables.REPLICATES)
-                .write().mode(SaveMode.ErrorIfExists)
-                .parquet(output.stagingReplicates(waveId).toString());
-            String dir = output.stagingCells(waveId).toString();
-            ForeachPartitionFunction<Long> write = it -> {
-              org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
-              CellResults results = new CellResults(it, bplan.value(), doneCount, thDiv, simDiv,
-                  faults);
-              partWriter.write(new org.apache.hadoop.fs.Path(dir), waveId, task.partitionId(),
-                  task.attemptNumber(), org.sgdnoise.core.result.Tables.CELLS,
-                  SparkTables.CELLS, SparkTables.CELLS_NO_DICTIONARY,
-                  new Mapped<>(results, r -> org.sgdnoise.core.result.Tables.cellValues(sweep, r)));
-            };
-            indices.foreachPartition(write);
-          } else {
-            MapPartitionsFunction<Long, Row> evaluate = it -> new Mapped<>(
-                new CellResults(it, bplan.value(), doneCount, thDiv, simDiv, faults),
-                r -> SparkTables.combinedRow(sweep, r));
-            Dataset<Row> combined = indices
-                .mapPartitions(evaluate, Encoders.row(SparkTables.COMBINED));
-            writeWave(combined.persist(StorageLevel.MEMORY_AND_DISK()), waveId, output,
-                plan.spec().matrices());
-          }
-          output.commit(waveId);
-          progress.print();
         }
       } finally {
         spark.sparkContext().removeSparkListener(progress);
@@ -228,7 +193,7 @@ public final class SweepJob {
       }
       Instant finished = Instant.now();
       Summary summary = new Summary(c[0], c[0] - resumed, resumed, c[1], c[2], c[3],
-          failures.count(), stopped, Duration.between(started, finished), layout);
+          failures.count(), stopped, Duration.between(started, finished), layout, refinement);
       Manifest.write(fs, layout, plan, opt.master(), started, finished, summary);
       return summary;
     } catch (IOException e) {
@@ -267,6 +232,11 @@ public final class SweepJob {
     if (m.get("spec_text").asText().equals(plan.spec().text())) {
       return Existing.RESUME;
     }
+    if (m.has("refine")) {
+      throw new SweepRefusedException("Cannot resume sweep '" + plan.spec().name()
+          + "': the sweep file changed and the output holds adaptively refined cells, which"
+          + " depend on the whole file (rerun with --fresh to replace the output): " + where);
+    }
     String was = "kind " + m.path("kind").asText() + ", seed " + m.path("seed").asText();
     String now = "kind " + plan.spec().kind().yamlName() + ", seed " + plan.spec().seed();
     if (!was.equals(now)) {
@@ -277,32 +247,18 @@ public final class SweepJob {
     return Existing.RESUME_IF_ONLY_ADDS;
   }
 
-  /** (cell_index, cell_id) for plan indices [start, end): cheap, no evaluation. */
-  private static Dataset<Row> cellIds(SparkSession spark, Broadcast<SweepPlan> bplan, long start,
-      long end, int parts) {
-    MapFunction<Long, Row> id = i -> RowFactory.create(i, bplan.value().cell(i).cellId());
+  /** (cell_index, cell_id) for indices [start, end): cheap, no evaluation. */
+  static Dataset<Row> cellIds(SparkSession spark, Broadcast<? extends CellSource> cells,
+      long start, long end, int parts) {
+    MapFunction<Long, Row> id = i -> RowFactory.create(i, cells.value().cell(i).cellId());
     Dataset<Long> range = parts > 0 ? spark.range(start, end, 1, parts)
         : spark.range(start, end);
     return range.map(id, Encoders.row(INDEX_IDS));
   }
 
   static SparkSession session(SweepPlan plan, Options opt) {
-    SparkSession.Builder b = SparkSession.builder()
-        .appName("sgdnoise " + plan.spec().name())
-        .master(opt.master())
-        .config("spark.ui.enabled", opt.ui())
-        .config("spark.ui.showConsoleProgress", false)
-        .config("spark.sql.shuffle.partitions", 8)
-        // Keep FileOutputCommitter algorithm v1: v2 can expose a failed task's files.
-        .config("spark.hadoop.mapreduce.fileoutputcommitter.algorithm.version", 1)
-        .config("spark.sql.parquet.compression.codec", "snappy")
-        .config("spark.sql.debug.maxToStringFields", 500);
-    opt.sparkConf().forEach(b::config);
-    if (opt.master().startsWith("local")) {
-      // A laptop run talks only to itself.
-      b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
-    }
-    return b.getOrCreate();
+    return SparkSessions.build("sgdnoise " + plan.spec().name(), opt.master(), opt.ui(),
+        opt.sparkConf());
   }
 
   /**
@@ -333,21 +289,14 @@ public final class SweepJob {
   /** Evaluates cells lazily, one at a time, so a partition's memory does not grow with it. */
   private static final class CellResults implements Iterator<CellResult> {
     private final Iterator<Long> indices;
-    private final SweepPlan plan;
-    private final LongAccumulator done;
-    private final LongAccumulator theoryDiverged;
-    private final LongAccumulator simDiverged;
-    private final Faults faults;
+    private final CellSource cells;
+    private final Evaluation ev;
     private int produced;
 
-    CellResults(Iterator<Long> indices, SweepPlan plan, LongAccumulator done,
-        LongAccumulator theoryDiverged, LongAccumulator simDiverged, Faults faults) {
-      this.faults = faults;
+    CellResults(Iterator<Long> indices, CellSource cells, Evaluation ev) {
       this.indices = indices;
-      this.plan = plan;
-      this.done = done;
-      this.theoryDiverged = theoryDiverged;
-      this.simDiverged = simDiverged;
+      this.cells = cells;
+      this.ev = ev;
     }
 
     @Override
@@ -357,32 +306,32 @@ public final class SweepJob {
 
     @Override
     public CellResult next() {
-      if (faults.failFirstAttempt() && produced++ == 1
+      if (ev.faults().failFirstAttempt() && produced++ == 1
           && org.apache.spark.TaskContext.get().attemptNumber() == 0) {
         throw new IllegalStateException("fault injected by " + FAIL_FIRST_ATTEMPT);
       }
-      Cell cell = plan.cell(indices.next());
+      Cell cell = cells.cell(indices.next());
       CellResult r;
       final long t0 = System.nanoTime();
       try {
-        if (cell.index() == faults.failCellIndex()) {
+        if (cell.index() == ev.faults().failCellIndex()) {
           throw new ArithmeticException("fault injected by " + FAIL_CELL_INDEX);
         }
         r = CellEvaluator.evaluate(cell);
       } catch (RuntimeException | StackOverflowError e) {
         // Divergence is never an exception: this is a bug in one cell. Record it, go on.
-        if (faults.failFast()) {
+        if (ev.faults().failFast()) {
           throw e;
         }
         LOG.warn("cell {} ({}) failed: {}", cell.index(), cell.cellId(), e.toString());
         r = CellResult.failed(cell, e, (System.nanoTime() - t0) / 1_000_000);
       }
-      done.add(1);
+      ev.done().add(1);
       if (r.theory() != null && r.theory().diverges()) {
-        theoryDiverged.add(1);
+        ev.theoryDiverged().add(1);
       }
       if (r.divergedFraction() > 0) {
-        simDiverged.add(1);
+        ev.simDiverged().add(1);
       }
       return r;
     }
@@ -399,6 +348,102 @@ public final class SweepJob {
     @Override
     public B next() {
       return f.apply(from.next());
+    }
+  }
+
+  /** What executors need to evaluate cells into rows, besides the cells. */
+  private record Evaluation(String sweep, LongAccumulator done, LongAccumulator theoryDiverged,
+      LongAccumulator simDiverged, Faults faults) implements java.io.Serializable {}
+
+  /**
+   * Runs cells in waves: for each wave of indices, skips the cells already in the table (when
+   * resuming), evaluates the rest on executors and commits the wave. The grid and every round of
+   * refinement go through here.
+   */
+  private static final class Waves {
+    private final SparkSession spark;
+    private final SweepOutput output;
+    private final Options opt;
+    private final SweepPlan plan;
+    private final Dataset<Row> done;
+    private final Evaluation ev;
+    private final String runId;
+    private final Progress progress;
+    private final ParquetParts partWriter;
+    private int wave;
+
+    Waves(SparkSession spark, SweepOutput output, Options opt, SweepPlan plan, Dataset<Row> done,
+        Evaluation ev, String runId, Progress progress) {
+      this.partWriter = new ParquetParts(spark.sparkContext().hadoopConfiguration(),
+          spark.conf().get("spark.sql.parquet.compression.codec", "snappy"), spark.version());
+      this.spark = spark;
+      this.output = output;
+      this.opt = opt;
+      this.plan = plan;
+      this.done = done;
+      this.ev = ev;
+      this.runId = runId;
+      this.progress = progress;
+    }
+
+    /**
+     * Runs the cells at indices [start, end) of {@code cells}.
+     *
+     * @return false if a stop was requested before every wave ran
+     */
+    boolean run(long start, long end, Broadcast<? extends CellSource> cells) throws IOException {
+      if (start >= plan.size()) {
+        progress.expect(end - start);
+      }
+      final int parallelism = spark.sparkContext().defaultParallelism();
+      for (long from = start; from < end; from += opt.waveSize(), wave++) {
+        if (opt.stopRequested().get()) {
+          return false;
+        }
+        long to = Math.min(end, from + opt.waveSize());
+        int parts = opt.partitionsPerWave() > 0 ? opt.partitionsPerWave()
+            : (int) Math.min(to - from, 4L * parallelism);
+        Dataset<Long> indices = spark.range(from, to, 1, parts);
+        if (done != null) {
+          Dataset<Row> todo = cellIds(spark, cells, from, to, parts)
+              .join(done, "cell_id", "left_anti");
+          if (todo.isEmpty()) {
+            continue;
+          }
+          indices = todo.select("cell_index").as(Encoders.LONG()).repartition(parts);
+        }
+        if (end - start > opt.waveSize()) {
+          LOG.info("wave {}: cells [{}, {}) in {} partitions", wave, from, to, parts);
+        }
+        final Evaluation e = ev;
+        String waveId = String.format("%s-%06d", runId, wave);
+        if (!plan.spec().simulate().enabled() && !plan.spec().matrices()) {
+          // Theory only: each task writes its cells straight into a Parquet part (one pass,
+          // no Spark rows); the replicates table gets an empty part, written here.
+          partWriter.writeEmpty(output.stagingReplicates(waveId), waveId, Tables.REPLICATES,
+              SparkTables.REPLICATES);
+          final String dir = output.stagingCells(waveId).toString();
+          final ParquetParts writer = partWriter;
+          ForeachPartitionFunction<Long> write = it -> {
+            org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+            writer.write(new org.apache.hadoop.fs.Path(dir), waveId, task.partitionId(),
+                task.attemptNumber(), Tables.CELLS, SparkTables.CELLS,
+                SparkTables.CELLS_NO_DICTIONARY, new Mapped<>(
+                    new CellResults(it, cells.value(), e), r -> Tables.cellValues(e.sweep(), r)));
+          };
+          indices.foreachPartition(write);
+        } else {
+          MapPartitionsFunction<Long, Row> evaluate = it -> new Mapped<>(
+              new CellResults(it, cells.value(), e), r -> SparkTables.combinedRow(e.sweep(), r));
+          Dataset<Row> combined = indices
+              .mapPartitions(evaluate, Encoders.row(SparkTables.COMBINED));
+          writeWave(combined.persist(StorageLevel.MEMORY_AND_DISK()), waveId, output,
+              plan.spec().matrices());
+        }
+        output.commit(waveId);
+        progress.print();
+      }
+      return true;
     }
   }
 

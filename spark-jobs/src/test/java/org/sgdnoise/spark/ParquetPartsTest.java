@@ -67,7 +67,8 @@ class ParquetPartsTest {
 
         List<Row> rows = new ArrayList<>();
         for (long i = 0; i < plan.size(); i++) {
-          rows.add(RowFactory.create(Tables.cellValues(name, CellEvaluator.evaluate(plan.cell(i)))));
+          Object[] values = Tables.cellValues(name, CellEvaluator.evaluate(plan.cell(i)));
+          rows.add(RowFactory.create(values));
         }
         Path viaSpark = dir.resolve("spark").resolve(name);
         spark.createDataFrame(rows, SparkTables.CELLS).write()
@@ -85,6 +86,16 @@ class ParquetPartsTest {
         List<List<Object>> a = duck.rows(String.format(q, Duck.table(direct)));
         assertThat(a).as(name).hasSize((int) plan.size())
             .isEqualTo(duck.rows(String.format(q, Duck.table(viaSpark))));
+        // The replicates table of a theory-only sweep: empty parts, as Spark writes them.
+        Path emptyViaSpark = dir.resolve("spark").resolve(name + "-replicates");
+        spark.createDataFrame(List.<Row>of(), SparkTables.REPLICATES).write()
+            .parquet(emptyViaSpark.toString());
+        Path replicates = direct.resolveSibling("replicates");
+        assertThat(duck.rows("DESCRIBE SELECT * FROM " + Duck.table(replicates)))
+            .isEqualTo(duck.rows("DESCRIBE SELECT * FROM " + Duck.table(emptyViaSpark)));
+        assertThat(duck.count("SELECT count(*) FROM " + Duck.table(replicates))).isZero();
+        assertThat(spark.read().parquet(replicates.toString()).schema())
+            .isEqualTo(SparkTables.REPLICATES.asNullable());
         // Null columns really are null (the simulation side of a theory-only sweep) and the
         // non-null ones are not.
         assertThat(duck.count("SELECT count(*) FROM " + Duck.table(direct)
@@ -93,8 +104,8 @@ class ParquetPartsTest {
         // Several parts, named per partition and wave, no attempt files left behind.
         try (Stream<Path> files = Files.list(direct)) {
           List<String> names = files.map(p -> p.getFileName().toString()).toList();
-          assertThat(names).allMatch(n -> n.matches("part-\\d{5}-[0-9a-z]+-\\d{6}\\.snappy\\.parquet")
-              || n.startsWith("."));
+          assertThat(names).allMatch(n -> n.startsWith(".")
+              || n.matches("part-\\d{5}-[0-9a-z]+-\\d{6}\\.snappy\\.parquet"));
           assertThat(names.stream().filter(n -> n.endsWith(".parquet"))).hasSizeGreaterThan(3);
         }
       }

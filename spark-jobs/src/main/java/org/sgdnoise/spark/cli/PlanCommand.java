@@ -59,6 +59,13 @@ final class PlanCommand implements Callable<Integer> {
       w.println("replicates:  0");
       w.println("SGD steps:   0");
     }
+    if (spec.refine() != null) {
+      var r = spec.refine();
+      w.printf(Locale.ROOT, "refine:      along %s (%s from %s) to tolerance %s, at most %d"
+              + " rounds; a dense grid of equal resolution: %,d cells%n", r.axis().yamlName(),
+          r.boundary().yamlName(), r.source().yamlName(), r.tolerance(), r.maxRounds(),
+          org.sgdnoise.core.plan.Refinement.of(plan).denseCells());
+    }
     OutputLayout layout = OutputLayout.of(out, spec.name());
     w.printf("output:      %s%n", layout.sweep());
     w.printf("  cells:      %s%n", layout.cells());

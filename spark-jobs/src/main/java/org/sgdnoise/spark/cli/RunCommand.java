@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
 /** {@code sweep run FILE}: runs the sweep on Spark and writes its tables. */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Run a sweep file on Spark (local[*] by default) and write Parquet tables"
-        + " <out>/<name>/cells, <out>/<name>/replicates and <out>/<name>/_sweep.json.")
+        + " <out>/<name>/cells, <out>/<name>/replicates and <out>/<name>/_sweep.json, then"
+        + " analyse them (see 'sweep analyze').")
 final class RunCommand implements Callable<Integer> {
   static final String DEFAULT_OUT = "./sweeps-out";
   /** Exit code after Ctrl-C stopped the sweep between waves (128 + SIGINT). */
@@ -74,6 +75,10 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--fail-fast", description = "stop the sweep at the first cell that fails"
       + " (by default a failing cell is recorded in the error column and the sweep goes on)")
   boolean failFast;
+
+  @Option(names = "--no-analyze", description = "skip the analysis at the end (boundaries,"
+      + " gamma_star, agreement tables; run 'sweep analyze <out>/<name>' later)")
+  boolean noAnalyze;
 
   @Option(names = "--conf", paramLabel = "KEY=VALUE",
       description = "a Spark configuration property (repeatable)")
@@ -145,6 +150,10 @@ final class RunCommand implements Callable<Integer> {
     w.printf("  replicates: %s%n", layout.display(fs, layout.replicates()));
     w.printf("  manifest:   %s%n", layout.display(fs, layout.manifest()));
     w.flush();
+    if (!noAnalyze) {
+      AnalyzeCommand.print(w, org.sgdnoise.spark.analysis.AnalysisJob.run(master, sparkConf,
+          layout, "lr"));
+    }
     return 0;
   }
 

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code sweep} command: {@code run} a sweep file on Spark, or {@code plan} it (print what
- * would run, write nothing). Exit codes: 0 done, 1 failure while running, 2 bad input (the sweep
+ * would run, write nothing), or {@code analyze} a sweep's output. Exit codes: 0 done, 1 failure while running, 2 bad input (the sweep
  * file, the command line, or an output that already exists), with nothing written.
  */
 @Command(
@@ -23,8 +23,8 @@ import picocli.CommandLine.Command;
     versionProvider = SweepCli.Version.class,
     description = "Maps the theory of minibatch noise in SGD over parameter grids, with seeded"
         + " SGD simulations, on Spark.",
-    subcommands = {RunCommand.class, PlanCommand.class, SchemaCommand.class, ReportCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, PlanCommand.class, AnalyzeCommand.class,
+        ReportCommand.class, SchemaCommand.class, CommandLine.HelpCommand.class})
 public final class SweepCli implements Runnable {
   /** Exit code for bad input. */
   public static final int EXIT_BAD_INPUT = 2;

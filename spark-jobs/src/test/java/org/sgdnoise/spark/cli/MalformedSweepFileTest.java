@@ -24,6 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class MalformedSweepFileTest {
   private static final String OK_HEAD = "name: bad\nkind: label_noise\n";
+  /** Parameters with a grid of learning rates to refine along (lines 3 to 5 after a head). */
+  private static final String REFINE_PARAMS = "params:\n  lr: [0.1, 0.2]\n  batch: [1, 2]\n";
 
   static Stream<Arguments> cases() {
     return Stream.of(
@@ -168,6 +170,54 @@ class MalformedSweepFileTest {
                 + "simulate: {mode: dataset}\n",
             "params.alpha (line 7)", "data set size from 1 to 2147483647",
             "round(1000000 * 10000)"),
+        bad("refine along a fixed parameter", OK_HEAD + "params:\n  lr: 0.1\n  batch: [1, 2]\n"
+                + "refine: {axis: lr}\n",
+            "refine.axis (line 6)", "must be a grid in params with at least 2 values",
+            "'lr' is not a grid"),
+        bad("refine along an integer parameter", OK_HEAD + REFINE_PARAMS
+                + "refine: {axis: batch}\n",
+            "refine.axis (line 6)", "lr, momentum, weight_decay", "'batch'"),
+        bad("refine along an unknown parameter", OK_HEAD + REFINE_PARAMS
+                + "refine:\n  axis: lrr\n",
+            "refine.axis (line 7)", "must be one of lr", "'lrr'"),
+        bad("refine along a zipped parameter", OK_HEAD + REFINE_PARAMS
+                + "zip:\n  - [lr, batch]\nrefine: {axis: lr}\n",
+            "refine.axis (line 8)", "must not be zipped", "'lr'"),
+        bad("refine without an axis", OK_HEAD + REFINE_PARAMS + "refine: {tolerance: 0.01}\n",
+            "refine.axis (line 6)", "is required"),
+        bad("refine is not a map", OK_HEAD + REFINE_PARAMS + "refine: lr\n",
+            "refine (line 6)", "must be a map", "the text 'lr'"),
+        bad("unknown key in refine", OK_HEAD + REFINE_PARAMS + "refine: {axis: lr, tol: 0.1}\n",
+            "refine.tol (line 6)", "unknown key", "tolerance", "'tol'"),
+        bad("unknown refine boundary", OK_HEAD + REFINE_PARAMS
+                + "refine:\n  axis: lr\n  boundary: edge\n",
+            "refine.boundary (line 8)", "divergence, gamma_star_sign", "'edge'"),
+        bad("gamma_star_sign outside l2", OK_HEAD + REFINE_PARAMS
+                + "refine: {axis: lr, boundary: gamma_star_sign}\n",
+            "refine.boundary (line 6)", "needs kind l2", ": kind label_noise"),
+        bad("refine on the simulation without one", OK_HEAD + REFINE_PARAMS
+                + "refine: {axis: lr, source: simulation}\n",
+            "refine.source (line 6)", "needs simulate.mode streaming or dataset",
+            "'simulation'"),
+        bad("unknown refine source", OK_HEAD + REFINE_PARAMS
+                + "refine: {axis: lr, source: paper}\n",
+            "refine.source (line 6)", "theory, simulation", "'paper'"),
+        bad("gamma_star_sign from the simulation", "name: bad\nkind: l2\n" + REFINE_PARAMS
+                + "simulate: {mode: none}\n"
+                + "refine: {axis: lr, boundary: gamma_star_sign, source: simulation}\n",
+            "refine.source (line 7)", "needs simulate.mode"),
+        bad("refine tolerance zero", OK_HEAD + REFINE_PARAMS
+                + "refine:\n  axis: lr\n  tolerance: 0\n",
+            "refine.tolerance (line 8)", "from 1e-12 to less than 1", ": 0"),
+        bad("refine tolerance one", OK_HEAD + REFINE_PARAMS
+                + "refine:\n  axis: lr\n  tolerance: 1.0\n",
+            "refine.tolerance (line 8)", "from 1e-12 to less than 1", ": 1.0"),
+        bad("refine tolerance not a number", OK_HEAD + REFINE_PARAMS
+                + "refine:\n  axis: lr\n  tolerance: fine\n",
+            "refine.tolerance (line 8)", "must be a number", "the text 'fine'"),
+        bad("refine max_rounds zero", OK_HEAD + REFINE_PARAMS
+                + "refine:\n  axis: lr\n  max_rounds: 0\n",
+            "refine.max_rounds (line 8)", "integer from 1 to 200", ": 0"),
         bad("empty file", "", "holds no YAML document"),
         bad("not a map", "- lr\n- batch\n", "(line 1)", "must be a map", "a list"));
   }

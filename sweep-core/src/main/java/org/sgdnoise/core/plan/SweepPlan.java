@@ -16,7 +16,7 @@ import org.sgdnoise.core.spec.SweepSpec;
  * group is one digit). Nothing is materialised: memory is that of the spec's axes, whatever the
  * number of cells. Serializable so that executors can decode their own index ranges.
  */
-public final class SweepPlan implements java.io.Serializable {
+public final class SweepPlan implements CellSource {
   private static final long serialVersionUID = 1L;
 
   private final SweepSpec spec;
@@ -106,7 +106,45 @@ public final class SweepPlan implements java.io.Serializable {
   }
 
   /** The cell at {@code index}. */
+  @Override
   public Cell cell(long index) {
+    return build(index, decode(index), null, Double.NaN);
+  }
+
+  /**
+   * A cell off the grid: the grid cell at {@code gridIndex} with the scalar parameter {@code
+   * axis} set to {@code value} (adaptive refinement, {@link Refinement}). Its id is computed
+   * from its parameters like any cell's; {@code index} is its position in the sweep, past the
+   * grid.
+   */
+  public Cell cellAt(long index, long gridIndex, Param axis, double value) {
+    if (axis.type() != Param.ValueType.REAL) {
+      throw new IllegalArgumentException("Cannot move a cell along a non-real parameter: "
+          + axis.yamlName());
+    }
+    return build(index, decode(gridIndex), axis, value);
+  }
+
+  /**
+   * The stride of the dimension carrying {@code p} in the mixed-radix index (the product of the
+   * later dimensions' sizes), and its size: index = … + position · stride + …
+   *
+   * @return {stride, size}
+   */
+  public long[] strideOf(Param p) {
+    Integer d = dimOf.get(p);
+    if (d == null) {
+      throw new IllegalArgumentException("Cannot find the axis of a fixed parameter: "
+          + p.yamlName());
+    }
+    long stride = 1;
+    for (int k = radix.length - 1; k > d; k--) {
+      stride *= radix[k];
+    }
+    return new long[] {stride, radix[d]};
+  }
+
+  private int[] decode(long index) {
     if (index < 0 || index >= size) {
       throw new IndexOutOfBoundsException("cell index " + index + " outside [0, " + size + ")");
     }
@@ -116,37 +154,42 @@ public final class SweepPlan implements java.io.Serializable {
       pos[d] = (int) (rest % radix[d]);
       rest /= radix[d];
     }
-    double lr = scalar(Param.LR, pos);
-    int batch = (int) scalar(Param.BATCH, pos);
-    double momentum = scalar(Param.MOMENTUM, pos);
-    double weightDecay = scalar(Param.WEIGHT_DECAY, pos);
-    double sigma2 = scalar(Param.LABEL_NOISE_VAR, pos);
+    return pos;
+  }
+
+  /** The cell at grid position {@code pos}, with {@code moved} (if not null) set to {@code to}. */
+  private Cell build(long index, int[] pos, Param moved, double to) {
+    double lr = scalar(Param.LR, pos, moved, to);
+    int batch = (int) scalar(Param.BATCH, pos, moved, to);
+    double momentum = scalar(Param.MOMENTUM, pos, moved, to);
+    double weightDecay = scalar(Param.WEIGHT_DECAY, pos, moved, to);
+    double sigma2 = scalar(Param.LABEL_NOISE_VAR, pos, moved, to);
     double[] spectrum;
     if (spec.params().containsKey(Param.SPECTRUM)) {
       spectrum = spec.params().get(Param.SPECTRUM).vector(at(Param.SPECTRUM, pos));
     } else {
-      spectrum = identitySpectra.get((int) scalar(Param.DIM, pos));
+      spectrum = identitySpectra.get((int) scalar(Param.DIM, pos, moved, to));
     }
     Simulate sim = spec.simulate();
     int n = 0;
     double alpha = Double.NaN;
     if (sim.mode() == Simulate.Mode.DATASET || spec.params().containsKey(Param.ALPHA)) {
       if (spec.params().containsKey(Param.N)) {
-        n = (int) scalar(Param.N, pos);
+        n = (int) scalar(Param.N, pos, moved, to);
       } else {
-        alpha = scalar(Param.ALPHA, pos);
+        alpha = scalar(Param.ALPHA, pos, moved, to);
         n = (int) Math.round(alpha * spectrum.length);
       }
     }
     double[] teacher = spec.params().get(Param.TEACHER).vector(at(Param.TEACHER, pos));
     double inputNoiseVar = spec.params().containsKey(Param.INPUT_NOISE_VAR)
-        ? scalar(Param.INPUT_NOISE_VAR, pos) : Double.NaN;
+        ? scalar(Param.INPUT_NOISE_VAR, pos, moved, to) : Double.NaN;
     double[] inputNoiseSpectrum = spec.params().containsKey(Param.INPUT_NOISE_SPECTRUM)
         ? spec.params().get(Param.INPUT_NOISE_SPECTRUM).vector(
             at(Param.INPUT_NOISE_SPECTRUM, pos)) : null;
-    int rotation = (int) scalar(Param.ROTATION, pos);
+    int rotation = (int) scalar(Param.ROTATION, pos, moved, to);
     double scalingK = spec.params().containsKey(Param.SCALING_K)
-        ? scalar(Param.SCALING_K, pos) : Double.NaN;
+        ? scalar(Param.SCALING_K, pos, moved, to) : Double.NaN;
     String id = CellIds.of(spec.kind(), lr, batch, momentum, weightDecay, sigma2, spectrum, n,
         alpha, sim, teacher, inputNoiseVar, inputNoiseSpectrum, spec.lrMatrix(), rotation,
         scalingK);
@@ -160,7 +203,7 @@ public final class SweepPlan implements java.io.Serializable {
     return d == null ? 0 : pos[d];
   }
 
-  private double scalar(Param p, int[] pos) {
-    return spec.params().get(p).scalar(at(p, pos));
+  private double scalar(Param p, int[] pos, Param moved, double to) {
+    return p == moved ? to : spec.params().get(p).scalar(at(p, pos));
   }
 }

@@ -64,12 +64,10 @@ final class KindTheory {
       solver = "closed_form";
     } else {
       DMatrixRMaj am = featureCovariance(cell);
-      DMatrixRMaj lambda0 = lrMatrix0(cell, am);
-      DMatrixRMaj lambda = lambda0.copy();
-      CommonOps_DDRM.scale(cell.lr(), lambda);
-      p = LabelNoiseTheory.solve(am, lambda, cell.batch(), cell.momentum(),
-          cell.labelNoiseVar());
-      critical = LabelNoiseTheory.criticalScale(am, lambda0, cell.batch(), cell.momentum());
+      LabelNoiseTheory.WithCritical r = LabelNoiseTheory.solveWithCritical(am,
+          lrMatrix0(cell, am), cell.lr(), cell.batch(), cell.momentum(), cell.labelNoiseVar());
+      p = r.prediction();
+      critical = r.criticalScale();
       solver = diagonal ? "closed_form" : "reduction";
     }
     HessianBaselines.Baseline[] baselines = scalarLr(cell) && cell.momentum() == 0

@@ -122,8 +122,8 @@ public final class Tables {
     c.add(Column.of("cell_id", STRING, false, "", "content id of the cell: 32 hex digits of"
         + " SHA-256 over its canonical parameters (same cell, same id, in any sweep)",
         row -> row.c().cellId()));
-    c.add(Column.of("cell_index", LONG, false, "", "position of the cell in this sweep's plan",
-        row -> row.c().index()));
+    c.add(Column.of("cell_index", LONG, false, "", "position of the cell in this sweep's plan;"
+        + " cells added by refine follow the grid, round by round", row -> row.c().index()));
     c.add(Column.of("kind", STRING, false, "", "problem kind, e.g. label_noise",
         row -> row.c().kind().yamlName()));
     c.add(Column.of("lr", DOUBLE, false, "", "learning rate λ", row -> row.c().lr()));

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param simulate simulation settings
  * @param lrMatrix the learning-rate matrix Λ = λ·Λ₀
  * @param matrices whether to write Σ and C of each cell to the {@code matrices} table
+ * @param refine adaptive refinement of a boundary after the grid, or {@code null}
  * @param source the file name, for messages
  * @param text the sweep file as written, for the manifest
  */
@@ -28,6 +29,7 @@ public record SweepSpec(
     Simulate simulate,
     LrMatrix lrMatrix,
     boolean matrices,
+    Refine refine,
     String source,
     String text) implements java.io.Serializable {
 

@@ -25,13 +25,16 @@ import org.sgdnoise.core.spec.YamlNode.YScalar;
 final class SweepSpecParser {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
   private static final Set<String> TOP_KEYS =
-      Set.of("name", "kind", "seed", "params", "zip", "simulate", "lr_matrix", "matrices");
+      Set.of("name", "kind", "seed", "params", "zip", "simulate", "lr_matrix", "matrices",
+          "refine");
 
   /** Largest D for which {@code matrices: true} writes Σ and C (D² rows per matrix). */
   static final int MAX_MATRICES_DIM = 64;
   private static final Set<String> SIMULATE_KEYS =
       Set.of("mode", "sampling", "steps", "burn_in", "replicates");
   private static final Set<String> RANGE_KEYS = Set.of("from", "to", "num");
+  private static final Set<String> REFINE_KEYS =
+      Set.of("axis", "boundary", "source", "tolerance", "max_rounds");
 
   /** Most values one grid may have (the product of grids is never materialised). */
   static final int MAX_AXIS_VALUES = 10_000_000;
@@ -97,8 +100,9 @@ final class SweepSpecParser {
             "the grid has more cells than fit in a 64-bit count", "product of " + dimensions);
       }
     }
+    Refine refine = parseRefine(top, kind, params, dimensions, simulate);
     return new SweepSpec(name, kind, seed, params, dimensions, simulate, lrMatrix, matrices,
-        source, text);
+        refine, source, text);
   }
 
   // ---------------------------------------------------------------- simulate
@@ -163,6 +167,83 @@ final class SweepSpecParser {
           Simulate.MAX_REPLICATES, "an integer from 1 to " + Simulate.MAX_REPLICATES);
     }
     return new Simulate(mode, sampling, steps, burnIn, replicates);
+  }
+
+  // ---------------------------------------------------------------- refine
+
+  /** Parameters a boundary can be refined along: real-valued, and n does not depend on them. */
+  static final List<Param> REFINE_AXES = List.of(Param.LR, Param.MOMENTUM, Param.WEIGHT_DECAY,
+      Param.LABEL_NOISE_VAR, Param.INPUT_NOISE_VAR);
+
+  private Refine parseRefine(YMap top, Kind kind, Map<Param, ParamAxis> params,
+      List<Dimension> dims, Simulate sim) {
+    YamlNode node = top.entries().get("refine");
+    if (node == null) {
+      return null;
+    }
+    YMap m = asMap(node, "refine");
+    checkKeys(m, "refine", REFINE_KEYS);
+    String axisName = requiredString(m, "refine", "axis");
+    Integer axisLine = m.keyLines().get("axis");
+    List<String> allowedAxes = REFINE_AXES.stream().map(Param::yamlName).toList();
+    Param axis = Param.fromYaml(axisName).filter(REFINE_AXES::contains).orElseThrow(() ->
+        error("refine.axis", axisLine, "must be one of " + String.join(", ", allowedAxes)
+            + " (a real-valued parameter)", quote(axisName)));
+    ParamAxis values = params.get(axis);
+    if (values == null || !values.grid() || values.size() < 2) {
+      throw error("refine.axis", axisLine, "must be a grid in params with at least 2 values"
+          + " (the coarse grid to refine)", values == null || !values.grid()
+          ? quote(axisName) + " is not a grid" : quote(axisName) + " has 1 value");
+    }
+    for (Dimension d : dims) {
+      if (d.params().size() > 1 && d.params().contains(axis)) {
+        throw error("refine.axis", axisLine, "must not be zipped (a slice holds every other"
+            + " parameter fixed)", quote(axisName));
+      }
+    }
+    Refine.Boundary boundary = Refine.Boundary.DIVERGENCE;
+    if (m.entries().containsKey("boundary")) {
+      String b = requiredString(m, "refine", "boundary");
+      boundary = java.util.Arrays.stream(Refine.Boundary.values())
+          .filter(x -> x.yamlName().equals(b)).findFirst().orElseThrow(() -> error(
+              "refine.boundary", m.keyLines().get("boundary"),
+              "must be one of divergence, gamma_star_sign", quote(b)));
+      if (boundary == Refine.Boundary.GAMMA_STAR_SIGN && kind != Kind.L2) {
+        throw error("refine.boundary", m.keyLines().get("boundary"), "gamma_star_sign (the sign"
+            + " of the best weight decay) needs kind l2", "kind " + kind.yamlName());
+      }
+    }
+    Refine.Source source = Refine.Source.THEORY;
+    if (m.entries().containsKey("source")) {
+      String s = requiredString(m, "refine", "source");
+      Integer line = m.keyLines().get("source");
+      source = java.util.Arrays.stream(Refine.Source.values())
+          .filter(x -> x.yamlName().equals(s)).findFirst().orElseThrow(() -> error(
+              "refine.source", line, "must be one of theory, simulation", quote(s)));
+      if (source == Refine.Source.SIMULATION && !sim.enabled()) {
+        throw error("refine.source", line, "simulation needs simulate.mode streaming or dataset",
+            quote(s));
+      }
+      if (source == Refine.Source.SIMULATION && boundary == Refine.Boundary.GAMMA_STAR_SIGN) {
+        throw error("refine.source", line, "gamma_star_sign is a theory column; source must be"
+            + " theory", quote(s));
+      }
+    }
+    double tolerance = Refine.DEFAULT_TOLERANCE;
+    if (m.entries().containsKey("tolerance")) {
+      YamlNode t = m.entries().get("tolerance");
+      tolerance = finite(t, "refine.tolerance");
+      if (!(tolerance >= Refine.MIN_TOLERANCE && tolerance < 1)) {
+        throw error("refine.tolerance", t.line(), "must be a number from 1e-12 to less than 1"
+            + " (the relative bracket width to reach)", ((YScalar) t).text());
+      }
+    }
+    int maxRounds = Refine.DEFAULT_MAX_ROUNDS;
+    if (m.entries().containsKey("max_rounds")) {
+      maxRounds = (int) integer(m.entries().get("max_rounds"), "refine.max_rounds", 1,
+          Refine.MAX_ROUNDS, "an integer from 1 to " + Refine.MAX_ROUNDS);
+    }
+    return new Refine(axis, boundary, source, tolerance, maxRounds);
   }
 
   // ---------------------------------------------------------------- params

@@ -224,7 +224,59 @@ public final class GeneralSolver {
       throw new IllegalArgumentException(
           "Cannot build the Gaussian noise model: batch must be at least 1: " + batch);
     }
-    return new Gaussian(n.copy(), batch, c0.copy());
+    return new Gaussian(n.copy(), batch, c0.copy(), null);
+  }
+
+  /**
+   * {@link #gaussian(DMatrixRMaj, int, DMatrixRMaj)} with C₀ = αN + wwᵀ given in that factored
+   * form (Proposition 3: α = vᵀAv/S, w = Av/√S), so that the change of basis costs O(D²) for C₀
+   * instead of two D³ products.
+   *
+   * @param n symmetric PSD D×D. Copied.
+   * @param alpha α ≥ 0
+   * @param w length D. Copied.
+   */
+  public static NoiseModel gaussian(DMatrixRMaj n, int batch, double alpha, double[] w) {
+    if (w.length != n.numRows) {
+      throw new IllegalArgumentException("Cannot build the Gaussian noise model: w must have "
+          + n.numRows + " entries: " + w.length);
+    }
+    if (!(alpha >= 0 && alpha < Double.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException(
+          "Cannot build the Gaussian noise model: α must be finite and >= 0: " + alpha);
+    }
+    final NoiseModel dense = gaussian(n, batch, LowRank.dense(n, alpha, w));
+    return new Gaussian(((Gaussian) dense).n, batch, dense.constant(),
+        new LowRank(alpha, w.clone()));
+  }
+
+  /** C₀ = αN + wwᵀ. */
+  private record LowRank(double alpha, double[] w) {
+    static DMatrixRMaj dense(DMatrixRMaj n, double alpha, double[] w) {
+      final int d = w.length;
+      final DMatrixRMaj c0 = new DMatrixRMaj(d, d);
+      for (int i = 0; i < d; i++) {
+        for (int j = 0; j < d; j++) {
+          c0.data[i * d + j] = alpha * n.data[i * d + j] + w[i] * w[j];
+        }
+      }
+      Matrices.symmetrize(c0);
+      return c0;
+    }
+
+    /** The same in the basis V: αVᵀNV + (Vᵀw)(Vᵀw)ᵀ, given VᵀNV. */
+    LowRank inBasis(DMatrixRMaj v) {
+      final int rows = v.numRows;
+      final int cols = v.numCols;
+      final double[] vw = new double[cols];
+      for (int l = 0; l < rows; l++) {
+        final double wl = w[l];
+        for (int j = 0; j < cols; j++) {
+          vw[j] += v.data[l * cols + j] * wl;
+        }
+      }
+      return new LowRank(alpha, vw);
+    }
   }
 
   /**
@@ -289,8 +341,9 @@ public final class GeneralSolver {
     return Empirical.of(x, factor, constant);
   }
 
-  /** 𝒩(Σ) = (1/S)(NΣN + Tr[NΣ]N). */
-  private record Gaussian(DMatrixRMaj n, int batch, DMatrixRMaj c0) implements NoiseModel {
+  /** 𝒩(Σ) = (1/S)(NΣN + Tr[NΣ]N); {@code lowRank}, when not null, is C₀ factored. */
+  private record Gaussian(DMatrixRMaj n, int batch, DMatrixRMaj c0, LowRank lowRank)
+      implements NoiseModel {
     @Override
     public int dim() {
       return n.numRows;
@@ -315,7 +368,12 @@ public final class GeneralSolver {
 
     @Override
     public NoiseModel inBasis(DMatrixRMaj v) {
-      return new Gaussian(congruence(v, n), batch, congruence(v, c0));
+      final DMatrixRMaj nv = congruence(v, n);
+      if (lowRank == null) {
+        return new Gaussian(nv, batch, congruence(v, c0), null);
+      }
+      final LowRank lv = lowRank.inBasis(v);
+      return new Gaussian(nv, batch, LowRank.dense(nv, lv.alpha(), lv.w()), lv);
     }
   }
 
@@ -1292,11 +1350,14 @@ public final class GeneralSolver {
           tpt[i * n + j] = l[i] * z[i * n + j] * l[j];
         }
       }
-      final double[] hly = new double[n * n];
-      Products.abt(h.data, Products.transpose(ly, n, n), hly, n, n, n, false);
-      for (int i = 0; i < n; i++) {
-        for (int j = 0; j < n; j++) {
-          pt[i * n + j] = l[i] * hly[i * n + j];
+      if (c2 != 0) {
+        // The momentum term ΛH(ΛHΣ)ᵀ; without momentum its coefficient is 0.
+        final double[] hly = new double[n * n];
+        Products.abt(h.data, Products.transpose(ly, n, n), hly, n, n, n, false);
+        for (int i = 0; i < n; i++) {
+          for (int j = 0; j < n; j++) {
+            pt[i * n + j] = l[i] * hly[i * n + j];
+          }
         }
       }
       final double[] delta = gaussianOffset(h, noise);
@@ -1317,7 +1378,9 @@ public final class GeneralSolver {
       mult(lambda, h, p);
       Products.abt(p.data, sigma.data, t, n, n, n, false);
       Products.abt(t, p.data, tpt, n, n, n, true);
-      Products.abt(p.data, Products.transpose(t, n, n), pt, n, n, n, false);
+      if (c2 != 0) {
+        Products.abt(p.data, Products.transpose(t, n, n), pt, n, n, n, false);
+      }
     }
     if (!noiseDone) {
       noise.applyLinear(sigma, c);

@@ -167,13 +167,12 @@ public final class L2Theory {
     DMatrixRMaj av = new DMatrixRMaj(dim, 1);
     CommonOps_DDRM.mult(a, v, av);
     final double vav = CommonOps_DDRM.dot(v, av);
-    DMatrixRMaj c0 = a.copy();
-    CommonOps_DDRM.scale(vav, c0);
-    DMatrixRMaj outer = new DMatrixRMaj(dim, dim);
-    CommonOps_DDRM.multTransB(av, av, outer);
-    CommonOps_DDRM.addEquals(c0, outer);
-    CommonOps_DDRM.scale(1.0 / batch, c0);
-    GeneralSolver.NoiseModel noise = GeneralSolver.gaussian(a, batch, c0);
+    // C₀ = (1/S)((vᵀAv)A + Av(Av)ᵀ), kept factored.
+    final double[] w = av.data.clone();
+    for (int i = 0; i < dim; i++) {
+      w[i] /= Math.sqrt(batch);
+    }
+    GeneralSolver.NoiseModel noise = GeneralSolver.gaussian(a, batch, vav / batch, w);
     DMatrixRMaj lambda = lambda0.copy();
     CommonOps_DDRM.scale(lr, lambda);
     GeneralSolver.Solution s = GeneralSolver.solve(k, lambda, momentum, noise);

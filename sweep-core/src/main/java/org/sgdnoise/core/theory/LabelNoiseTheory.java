@@ -79,38 +79,56 @@ public final class LabelNoiseTheory {
    */
   public static Prediction solve(
       DMatrixRMaj a, DMatrixRMaj lambda, int batch, double momentum, double sigma2) {
-    Reduction r = Reduction.of(a, lambda);
+    return solveReduced(a, Reduction.of(a, lambda), 1.0, batch, momentum, sigma2);
+  }
+
+  /**
+   * The prediction at Λ = λΛ₀ and the critical scale of Λ₀, from one reduction of (A, Λ₀): the
+   * reduction of λΛ₀ is d → λd, V → √λ·V, so the two need one eigendecomposition, not two.
+   *
+   * @param a feature covariance A, symmetric positive definite. Not modified.
+   * @param lambda0 Λ₀, symmetric positive definite. Not modified.
+   * @param lr λ > 0
+   */
+  public static WithCritical solveWithCritical(DMatrixRMaj a, DMatrixRMaj lambda0, double lr,
+      int batch, double momentum, double sigma2) {
+    final Reduction r = Reduction.of(a, lambda0);
+    return new WithCritical(solveReduced(a, r, lr, batch, momentum, sigma2),
+        criticalScale(r.d, batch, momentum));
+  }
+
+  /** A prediction and the critical scale of its learning-rate matrix. */
+  public record WithCritical(Prediction prediction, double criticalScale) {}
+
+  /** The solve at Λ = scale·Λ_r for the reduction r of Λ_r. */
+  private static Prediction solveReduced(DMatrixRMaj a, Reduction r, double scale, int batch,
+      double momentum, double sigma2) {
     final int dim = r.d.length;
     final double c = (1 - momentum) / (1 + momentum) + 1.0 / batch;
     double t = 0;
     final double[] g = new double[dim];
     for (int i = 0; i < dim; i++) {
-      g[i] = 2 * (1 - momentum) - c * r.d[i];
+      final double d = scale * r.d[i];
+      g[i] = 2 * (1 - momentum) - c * d;
       if (!(g[i] > 0)) {
         return Prediction.divergent();
       }
-      t += r.d[i] / g[i];
+      t += d / g[i];
     }
     if (!(t < batch)) {
       return Prediction.divergent();
     }
-    final double scale = sigma2 / (batch * (1 - t / batch));
-    // Σ = V diag(Σ') Vᵀ.
-    DMatrixRMaj vs = r.v.copy();
+    final double s0 = sigma2 / (batch * (1 - t / batch));
+    // Σ = V diag(Σ') Vᵀ with V = √scale·V_r: scale·V_r diag(Σ') V_rᵀ.
+    final DMatrixRMaj diag = new DMatrixRMaj(dim, dim);
     for (int j = 0; j < dim; j++) {
-      final double s = scale / g[j];
-      for (int i = 0; i < dim; i++) {
-        vs.unsafe_set(i, j, vs.unsafe_get(i, j) * s);
-      }
+      diag.data[j * dim + j] = scale * s0 / g[j];
     }
-    DMatrixRMaj sigma = new DMatrixRMaj(dim, dim);
-    CommonOps_DDRM.multTransB(vs, r.v, sigma);
+    final DMatrixRMaj sigma = GeneralSolver.expand(r.v, diag);
     Matrices.symmetrize(sigma);
     // Lemma 1: C = (1/S)(AΣA + (Tr[AΣ] + σ²)A).
-    DMatrixRMaj as = new DMatrixRMaj(dim, dim);
-    DMatrixRMaj noise = new DMatrixRMaj(dim, dim);
-    CommonOps_DDRM.mult(a, sigma, as);
-    CommonOps_DDRM.mult(as, a, noise);
+    final DMatrixRMaj noise = new DMatrixRMaj(dim, dim);
+    GeneralSolver.sandwich(a, sigma, noise);
     final double trASigma = sigma2 * (t / (1 - t / batch)) / batch;
     CommonOps_DDRM.addEquals(noise, trASigma + sigma2, a);
     CommonOps_DDRM.scale(1.0 / batch, noise);

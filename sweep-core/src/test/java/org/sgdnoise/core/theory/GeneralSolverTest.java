@@ -266,6 +266,47 @@ class GeneralSolverTest {
 
   @ParameterizedTest(name = "D={0} S={1} mu={2} fraction={3}")
   @MethodSource("randomCases")
+  void factoredConstantNoiseMatchesKroneckerSolve(int dim, int batch, double mu, double fraction,
+      long seed) {
+    // C₀ = αN + wwᵀ given factored (the l2 kind's form): same Σ as the oracle on every path,
+    // with Λ and H not commuting with N.
+    final SplittableRandom rng = new SplittableRandom(seed);
+    final DMatrixRMaj a = TestMatrices.spd(dim, rng);
+    final DMatrixRMaj h = a.copy();
+    final DMatrixRMaj lambda0 = TestMatrices.spd(dim, rng);
+    for (int i = 0; i < dim; i++) {
+      h.add(i, i, 0.3 * rng.nextDouble());
+    }
+    final double alpha = 0.4 * rng.nextDouble() / batch;
+    final double[] w = TestMatrices.gaussianVector(dim, rng);
+    final NoiseModel noise = GeneralSolver.gaussian(a, batch, alpha, w);
+    final DMatrixRMaj c0 = scaled(a, alpha);
+    for (int i = 0; i < dim; i++) {
+      for (int j = 0; j < dim; j++) {
+        c0.add(i, j, w[i] * w[j]);
+      }
+    }
+    assertMatrixRel(noise.constant(), c0, 1e-15);
+    final double crit = GeneralSolver.criticalScale(h, lambda0, mu, noise);
+    assertThat(crit).isEqualTo(
+        GeneralSolver.criticalScale(h, lambda0, mu, GeneralSolver.gaussian(a, batch, c0)));
+    final DMatrixRMaj lambda = scaled(lambda0, fraction * crit);
+    final DMatrixRMaj oracle = Theorem1Oracle.kronecker(lambda, h, mu,
+        ExactMomentOracle.gaussianFluctuation(a, batch), c0);
+    for (Method m : new Method[] {Method.AUTO, Method.DIRECT, Method.ITERATIVE}) {
+      final Solution s = GeneralSolver.solve(h, lambda, mu, noise, m);
+      assertThat(s.diverges()).as("%s", m).isFalse();
+      assertMatrixRel(s.sigma(), oracle, ORACLE_REL_TOL);
+      assertThat(s.relativeResidual()).as("%s", m).isLessThan(RESIDUAL_TOL);
+    }
+    assertThatThrownBy(() -> GeneralSolver.gaussian(a, batch, -1, w))
+        .hasMessageContaining("α must be finite and >= 0: -1");
+    assertThatThrownBy(() -> GeneralSolver.gaussian(a, batch, alpha, new double[dim + 1]))
+        .hasMessageContaining("w must have " + dim + " entries: " + (dim + 1));
+  }
+
+  @ParameterizedTest(name = "D={0} S={1} mu={2} fraction={3}")
+  @MethodSource("randomCases")
   void diagonalLearningRatesAndDiagonalRegularisersMatchKroneckerSolve(int dim, int batch,
       double mu, double fraction, long seed) {
     // Λ diagonal and H − N = Γ diagonal: C(Σ) and the residual come from HΣ and HΣH alone.

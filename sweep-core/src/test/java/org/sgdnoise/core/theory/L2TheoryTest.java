@@ -539,11 +539,15 @@ class L2TheoryTest {
       }
     }
     assertThat(star.lTest()).isLessThanOrEqualTo(best * (1 + EXACT_REL_TOL));
-    // Local, to full precision: L_test rises on both sides at 1e-7 relative steps.
+    // Local, to near full precision: L_test does not fall on either side at 1e-7 relative
+    // steps. The rise there is ~(1e-7)² relative, the size of L_test's own evaluation error
+    // (~1e-14 relative: in case [31], D = 1 and μ = 0.3, one side was 2e-14 lower after λ
+    // moved by a few ulps), so the comparison allows 1e-13; a γ* off by more than ~3e-7
+    // relative still fails.
     for (double side : new double[] {-1, 1}) {
       double g = star.gamma() * (1 + side * 1e-7);
       assertThat(L2Theory.ofSpectrum(a, g, u, lr, batch, mu).theory().lTest())
-          .isGreaterThanOrEqualTo(star.lTest());
+          .isGreaterThanOrEqualTo(star.lTest() * (1 - 1e-13));
     }
   }
 

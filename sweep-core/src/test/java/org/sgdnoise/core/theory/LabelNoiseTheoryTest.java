@@ -132,6 +132,13 @@ class LabelNoiseTheoryTest {
     CommonOps_DDRM.mult(a, oracle, as);
     assertThat(p.trASigma()).isCloseTo(CommonOps_DDRM.trace(as),
         within(ORACLE_REL_TOL * CommonOps_DDRM.trace(as)));
+    // The engine's path: one reduction of Λ₀ for both the prediction and the critical scale.
+    LabelNoiseTheory.WithCritical shared = LabelNoiseTheory.solveWithCritical(a, lambda0,
+        fraction * cCrit, batch, mu, sigma2);
+    assertThat(shared.criticalScale()).isEqualTo(cCrit);
+    assertMatrixRel(shared.prediction().sigma(), oracle, ORACLE_REL_TOL);
+    assertMatrixRel(shared.prediction().noise(), p.noise(), 1e-12);
+    assertThat(shared.prediction().lTest()).isCloseTo(p.lTest(), within(1e-12 * p.lTest()));
   }
 
   @ParameterizedTest(name = "D={0} S={1} mu={2}")

@@ -1,0 +1,63 @@
+package org.sgdnoise.spark.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.Path;
+import org.sgdnoise.spark.OutputLayout;
+import org.sgdnoise.spark.analysis.AnalysisJob;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sweep analyze <out>/<name>}: boundaries, γ* and agreement tables beside the cells. */
+@Command(name = "analyze", mixinStandardHelpOptions = true,
+    description = "Analyse a sweep's cells table and write Parquet tables beside it:"
+        + " boundaries (stability boundary per slice along --axis), gamma_star (l2: the best"
+        + " weight decay per slice), agreement and agreement_summary (simulation against"
+        + " theory and baselines, in standard errors). Replaces a previous analysis."
+        + " docs/analysis.md explains them.")
+final class AnalyzeCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec cmd;
+
+  @Parameters(index = "0", paramLabel = "SWEEP_DIR",
+      description = "the sweep's output folder <out>/<name> (holding cells/)")
+  String dir;
+
+  @Option(names = "--axis", paramLabel = "NAME", defaultValue = "lr",
+      description = "the parameter to locate boundaries along: lr, batch, momentum,"
+          + " weight_decay, dim, n, alpha, label_noise_var, input_noise_var, rotation or"
+          + " scaling_k; default: ${DEFAULT-VALUE}")
+  String axis;
+
+  @Option(names = "--master", paramLabel = "URL", defaultValue = "${sys:spark.master:-local[*]}",
+      description = "Spark master; default: the one spark-submit was given, else local[*]")
+  String master;
+
+  @Option(names = "--conf", paramLabel = "KEY=VALUE",
+      description = "a Spark configuration property (repeatable)")
+  Map<String, String> sparkConf = new java.util.LinkedHashMap<>();
+
+  @Override
+  public Integer call() {
+    Path p = new Path(dir);
+    OutputLayout layout = new OutputLayout(p.getParent() == null ? p : p.getParent(), p);
+    print(cmd.commandLine().getOut(), AnalysisJob.run(master, sparkConf, layout, axis));
+    return 0;
+  }
+
+  /** The summary line and where the tables are. */
+  static void print(PrintWriter w, AnalysisJob.Summary s) {
+    w.printf(Locale.ROOT, "Analysis: %,d slices along %s (%s axis), boundary bracketed in %,d by"
+            + " theory, %,d of %,d by simulation; gamma_star: %,d slices, %,d with γ* < 0;"
+            + " agreement: %,d comparisons, %s within 2 SE, %,d summary rows%n", s.slices(),
+        s.axis(), s.axisLog() ? "log" : "linear", s.theoryBracketed(), s.simBracketed(),
+        s.simSlices(), s.gammaStarSlices(), s.gammaStarNegative(), s.agreementRows(),
+        Double.isNaN(s.within2()) ? "none"
+            : String.format(Locale.ROOT, "%.1f%%", 100 * s.within2()), s.summaryRows());
+    s.tables().forEach((name, where) -> w.printf("  %-18s %s%n", name + ":", where));
+    w.flush();
+  }
+}
