@@ -165,6 +165,11 @@ final class ReportHtml {
       return;
     }
     h.append("<p>").append(esc(what)).append(" Table <code>").append(name).append("</code>.</p>\n");
+    if (r.rows() == 0) {
+      h.append("<p class=\"note\">No rows (γ* rows exist for l2 sweeps only; boundaries need a"
+          + " varying axis).</p>\n");
+      return;
+    }
     CellTable t = r.table();
     List<String> cols = t.columns().stream().filter(c -> !HIDDEN.contains(c))
         .filter(t::hasValues).toList();

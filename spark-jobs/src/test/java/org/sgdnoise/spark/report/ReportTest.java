@@ -56,7 +56,9 @@ class ReportTest {
   static void runSweep() throws Exception {
     Path file = out.resolve("rep.yaml");
     Files.writeString(file, SWEEP);
-    assertThat(cli("run", file.toString(), "--out", out.toString()).code).isZero();
+    // Not analysed yet: the report must render from the cells alone first.
+    assertThat(cli("run", file.toString(), "--out", out.toString(), "--no-analyze").code)
+        .isZero();
     sweep = out.resolve("rep");
   }
 
@@ -121,43 +123,29 @@ class ReportTest {
 
   @Test
   @Order(3)
-  void analysisTablesAreShownWhenPresent() throws Exception {
-    String cells = "read_parquet('" + sweep.resolve("cells") + "/*.parquet')";
-    Files.createDirectories(sweep.resolve("boundaries"));
-    Files.createDirectories(sweep.resolve("agreement_summary"));
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-        Statement st = c.createStatement()) {
-      // Contract columns (notes/tables.md), computed here from the cells.
-      st.execute("COPY (SELECT sweep, kind, 'lr' AS axis, 'batch=' || batch AS slice,"
-          + " md5('batch=' || batch) AS slice_id, batch, momentum, CAST(NULL AS DOUBLE) AS lr,"
-          + " CAST(count(*) AS INT) AS cells, true AS axis_log,"
-          + " min(theory_critical_lr) AS theory_critical,"
-          + " max(lr) FILTER (WHERE NOT theory_diverges) AS theory_last_stable,"
-          + " min(lr) FILTER (WHERE theory_diverges) AS theory_first_divergent,"
-          + " sqrt(max(lr) FILTER (WHERE NOT theory_diverges)"
-          + " * min(lr) FILTER (WHERE theory_diverges)) AS theory_boundary,"
-          + " 'bracketed' AS theory_status, 3 AS schema_version FROM " + cells
-          + " GROUP BY ALL ORDER BY batch) TO '" + sweep.resolve("boundaries/part-0.parquet")
-          + "' (FORMAT PARQUET)");
-      st.execute("COPY (SELECT any_value(sweep) AS sweep, kind, 'theory' AS source,"
-          + " 'trace_sigma' AS quantity, CAST(count(*) AS INT) AS cells,"
-          + " avg(abs((sim_trace_sigma - theory_trace_sigma) / sim_trace_sigma_se))"
-          + " AS mean_abs_z, 3 AS schema_version FROM " + cells
-          + " WHERE sim_trace_sigma IS NOT NULL AND theory_trace_sigma IS NOT NULL"
-          + " GROUP BY kind) TO '" + sweep.resolve("agreement_summary/part-0.parquet")
-          + "' (FORMAT PARQUET)");
-    }
+  void analysisTablesAreShownOnceTheSweepIsAnalysed() throws Exception {
+    assertThat(cli("analyze", sweep.toString()).code).isZero();
     Cli r = cli("report", sweep.toString());
     assertThat(r.code).as(r.err).isZero();
-    assertThat(r.out).contains("no gamma_star table");
+    assertThat(r.out).doesNotContain("run 'sweep analyze'");
     String html = Files.readString(sweep.resolve("report/index.html"));
     assertThat(html).contains("<th>theory_boundary</th>").contains("<th>mean_abs_z</th>")
-        .contains("from the boundaries table").contains("No <code>gamma_star</code> table")
-        .doesNotContain("No <code>boundaries</code> table");
-    // One row per S slice, plus the header row.
+        .contains("from the boundaries table").doesNotContain("No <code>boundaries</code> table");
+    // γ* applies to l2 only: the label-noise sweep's gamma_star table is there but empty.
+    assertThat(html).contains("No rows (γ* rows exist for l2 sweeps only");
+    // The page shows every row of the boundaries table as DuckDB reads it: one per S slice.
+    long slices;
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM read_parquet('"
+            + sweep.resolve("boundaries") + "/*.parquet') WHERE axis = 'lr'")) {
+      rs.next();
+      slices = rs.getLong(1);
+    }
+    assertThat(slices).isEqualTo(3);
     String table = html.substring(html.indexOf("<th>theory_boundary</th>"));
     table = table.substring(0, table.indexOf("</table>"));
-    assertThat(count(table, "<tr>")).isEqualTo(3);
+    assertThat(count(table, "<tr>")).isEqualTo(slices);
   }
 
   @Test
@@ -181,7 +169,7 @@ class ReportTest {
     assertThat(r.code).as(r.err).isZero();
     Path index = fig5.resolve("report/index.html");
     String html = Files.readString(index);
-    assertThat(html).contains("<h2>Best weight decay γ*</h2>");
+    assertThat(html).contains("<h2>Best weight decay γ*</h2>").contains("<th>theory_gamma_star</th>");
     Path map = index.resolveSibling("gamma-star-lr-batch.png");
     PlotsTest.assertPngHasContent("γ* map", Files.readAllBytes(map));
     String svg = Files.readString(index.resolveSibling("gamma-star-lr-batch.svg"));
