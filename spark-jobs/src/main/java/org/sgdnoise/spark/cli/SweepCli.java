@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
     description = "Maps the theory of minibatch noise in SGD over parameter grids, with seeded"
         + " SGD simulations, on Spark.",
     subcommands = {RunCommand.class, PlanCommand.class, AnalyzeCommand.class,
-        SchemaCommand.class, CommandLine.HelpCommand.class})
+        ReportCommand.class, SchemaCommand.class, CommandLine.HelpCommand.class})
 public final class SweepCli implements Runnable {
   /** Exit code for bad input. */
   public static final int EXIT_BAD_INPUT = 2;

@@ -1,0 +1,69 @@
+package org.sgdnoise.spark.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.sgdnoise.spark.OutputLayout;
+import org.sgdnoise.spark.report.ReportWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sweep report <out>/<name>}: writes the sweep's report page and plots. */
+@Command(name = "report", mixinStandardHelpOptions = true,
+    description = "Write <out>/<name>/report/index.html with PNG and SVG plots from the sweep's"
+        + " tables (cells, and boundaries, gamma_star, agreement_summary when analysed)."
+        + " Opens from disk, no server.")
+final class ReportCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec cmd;
+
+  @Parameters(index = "0", paramLabel = "SWEEP_DIR",
+      description = "the sweep's output folder <out>/<name> (a path or Hadoop FileSystem URI)")
+  String dir;
+
+  @Option(names = "--master", paramLabel = "URL", defaultValue = "${sys:spark.master:-local[*]}",
+      description = "Spark master; default: the one spark-submit was given, else local[*]")
+  String master;
+
+  @Override
+  public Integer call() throws IOException {
+    Path sweep = new Path(dir);
+    if (sweep.getParent() == null) {
+      throw new SweepCli.BadInputException("Cannot write report: SWEEP_DIR must be an output"
+          + " folder <out>/<name>, not a root: " + dir);
+    }
+    OutputLayout layout = new OutputLayout(sweep.getParent(), sweep);
+    FileSystem fs = layout.fileSystem(new Configuration());
+    if (!fs.exists(layout.cells())) {
+      throw new SweepCli.BadInputException("Cannot write report: no cells table in the sweep"
+          + " folder (run the sweep first, or check the path): " + dir);
+    }
+    SparkSession.Builder b = SparkSession.builder()
+        .appName("sgdnoise report " + sweep.getName())
+        .master(master)
+        .config("spark.ui.enabled", false)
+        .config("spark.ui.showConsoleProgress", false)
+        .config("spark.sql.debug.maxToStringFields", 500);
+    if (master.startsWith("local")) {
+      b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
+    }
+    SparkSession spark = b.getOrCreate();
+    ReportWriter.Written w;
+    try {
+      w = ReportWriter.write(spark, layout);
+    } finally {
+      spark.stop();
+    }
+    PrintWriter out = cmd.commandLine().getOut();
+    out.printf("Report: %d plots%s%n  %s%n", w.plots(), w.missingTables().isEmpty() ? ""
+        : " (no " + String.join(", ", w.missingTables()) + " table: run 'sweep analyze' for"
+            + " them)", fs.makeQualified(w.index()));
+    out.flush();
+    return 0;
+  }
+}
