@@ -150,6 +150,7 @@ public final class SweepJob {
       LongAccumulator doneCount = spark.sparkContext().longAccumulator("cells done");
       LongAccumulator thDiv = spark.sparkContext().longAccumulator("theory diverged");
       LongAccumulator simDiv = spark.sparkContext().longAccumulator("simulation diverged");
+      LongAccumulator failed = spark.sparkContext().longAccumulator("cells failed");
       doneCount.add(resumed);
       final String sweep = plan.spec().name();
       final String runId = Long.toString(started.toEpochMilli(), 36);
@@ -158,7 +159,7 @@ public final class SweepJob {
           opt.progressInterval());
       spark.sparkContext().addSparkListener(progress);
       Waves waves = new Waves(spark, output, opt, plan, done, new Evaluation(sweep, doneCount,
-          thDiv, simDiv, faults), runId, progress);
+          thDiv, simDiv, failed, faults), runId, progress);
       boolean stopped;
       Refinement.Report refinement = null;
       try {
@@ -178,9 +179,14 @@ public final class SweepJob {
       if (done != null) {
         done.unpersist();
       }
-      // Final counts from the table itself, not from this run's accumulators.
+      // Final counts: a fresh theory-only run's accumulators are exact (they are updated in
+      // an action, where Spark applies each task's updates once, retries or not); otherwise
+      // (earlier runs' cells, or simulated cells evaluated in a transformation that Spark may
+      // recompute) they come from the table itself.
       long[] c = {0, 0, 0, 0};
-      if (output.hasCells()) {
+      if (resumed == 0 && !plan.spec().simulate().enabled() && !plan.spec().matrices()) {
+        c = new long[] {doneCount.value(), thDiv.value(), simDiv.value(), failed.value()};
+      } else if (output.hasCells()) {
         Row counts = spark.read().parquet(layout.cells().toString()).agg(
             functions.count(functions.lit(1)),
             functions.sum(functions.when(functions.col("theory_diverges"), 1).otherwise(0)),
@@ -325,6 +331,7 @@ public final class SweepJob {
         }
         LOG.warn("cell {} ({}) failed: {}", cell.index(), cell.cellId(), e.toString());
         r = CellResult.failed(cell, e, (System.nanoTime() - t0) / 1_000_000);
+        ev.failed().add(1);
       }
       ev.done().add(1);
       if (r.theory() != null && r.theory().diverges()) {
@@ -353,7 +360,8 @@ public final class SweepJob {
 
   /** What executors need to evaluate cells into rows, besides the cells. */
   private record Evaluation(String sweep, LongAccumulator done, LongAccumulator theoryDiverged,
-      LongAccumulator simDiverged, Faults faults) implements java.io.Serializable {}
+      LongAccumulator simDiverged, LongAccumulator failed, Faults faults)
+      implements java.io.Serializable {}
 
   /**
    * Runs cells in waves: for each wave of indices, skips the cells already in the table (when

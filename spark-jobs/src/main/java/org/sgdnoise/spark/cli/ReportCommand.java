@@ -43,27 +43,23 @@ final class ReportCommand implements Callable<Integer> {
       throw new SweepCli.BadInputException("Cannot write report: no cells table in the sweep"
           + " folder (run the sweep first, or check the path): " + dir);
     }
-    SparkSession.Builder b = SparkSession.builder()
-        .appName("sgdnoise report " + sweep.getName())
-        .master(master)
-        .config("spark.ui.enabled", false)
-        .config("spark.ui.showConsoleProgress", false)
-        .config("spark.sql.debug.maxToStringFields", 500);
-    if (master.startsWith("local")) {
-      b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
-    }
-    SparkSession spark = b.getOrCreate();
+    SparkSession spark = org.sgdnoise.spark.SparkSessions.build(
+        "sgdnoise report " + sweep.getName(), master, false, java.util.Map.of());
     ReportWriter.Written w;
     try {
       w = ReportWriter.write(spark, layout);
     } finally {
       spark.stop();
     }
-    PrintWriter out = cmd.commandLine().getOut();
+    print(cmd.commandLine().getOut(), w, fs);
+    return 0;
+  }
+
+  /** The report's summary lines. */
+  static void print(PrintWriter out, ReportWriter.Written w, FileSystem fs) throws IOException {
     out.printf("Report: %d plots%s%n  %s%n", w.plots(), w.missingTables().isEmpty() ? ""
         : " (no " + String.join(", ", w.missingTables()) + " table: run 'sweep analyze' for"
             + " them)", fs.makeQualified(w.index()));
     out.flush();
-    return 0;
   }
 }

@@ -48,9 +48,9 @@ final class RunCommand implements Callable<Integer> {
           + " without it a rerun resumes: cells already done are skipped")
   boolean fresh;
 
-  @Option(names = "--wave-size", paramLabel = "CELLS", defaultValue = "100000",
-      description = "cells per wave; each wave is one atomic Parquet write; default:"
-          + " ${DEFAULT-VALUE}")
+  @Option(names = "--wave-size", paramLabel = "CELLS", defaultValue = "0",
+      description = "cells per wave; each wave is one atomic Parquet write; default (0):"
+          + " 100,000, or 1,000,000 for a theory-only sweep (its cells take microseconds)")
   int waveSize;
 
   @Option(names = "--partitions", paramLabel = "N", defaultValue = "0",
@@ -76,8 +76,9 @@ final class RunCommand implements Callable<Integer> {
       + " (by default a failing cell is recorded in the error column and the sweep goes on)")
   boolean failFast;
 
-  @Option(names = "--no-analyze", description = "skip the analysis at the end (boundaries,"
-      + " gamma_star, agreement tables; run 'sweep analyze <out>/<name>' later)")
+  @Option(names = "--no-analyze", description = "skip the analysis and report at the end"
+      + " (boundaries, gamma_star, agreement tables, plots, report/index.html; run 'sweep"
+      + " analyze' and 'sweep report' on <out>/<name> later)")
   boolean noAnalyze;
 
   @Option(names = "--conf", paramLabel = "KEY=VALUE",
@@ -87,10 +88,13 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     SweepSpec spec = SweepCli.load(file);
-    if (waveSize < 1) {
+    if (waveSize < 0) {
       throw new SweepCli.BadInputException(
-          "Cannot run sweep '" + spec.name() + "': --wave-size must be an integer >= 1: "
-              + waveSize);
+          "Cannot run sweep '" + spec.name() + "': --wave-size must be an integer >= 1"
+              + " (0 = automatic): " + waveSize);
+    }
+    if (waveSize == 0) {
+      waveSize = spec.simulate().enabled() || spec.matrices() ? 100_000 : 1_000_000;
     }
     if (partitions < 0) {
       throw new SweepCli.BadInputException(
@@ -151,8 +155,16 @@ final class RunCommand implements Callable<Integer> {
     w.printf("  manifest:   %s%n", layout.display(fs, layout.manifest()));
     w.flush();
     if (!noAnalyze) {
-      AnalyzeCommand.print(w, org.sgdnoise.spark.analysis.AnalysisJob.run(master, sparkConf,
-          layout, "lr"));
+      // The analysis tables, then the plots and report page on them, in one more session.
+      org.apache.spark.sql.SparkSession spark = org.sgdnoise.spark.SparkSessions.build(
+          "sgdnoise analyze " + spec.name(), master, false, sparkConf);
+      try {
+        AnalyzeCommand.print(w, org.sgdnoise.spark.analysis.AnalysisJob.run(spark, layout,
+            "lr"));
+        ReportCommand.print(w, org.sgdnoise.spark.report.ReportWriter.write(spark, layout), fs);
+      } finally {
+        spark.stop();
+      }
     }
     return 0;
   }
