@@ -2,15 +2,11 @@ package org.sgdnoise.spark.cli;
 
 import java.io.PrintWriter;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.fs.Path;
-import org.sgdnoise.spark.OutputLayout;
 import org.sgdnoise.spark.analysis.AnalysisJob;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code sweep analyze <out>/<name>}: boundaries, γ* and agreement tables beside the cells. */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
@@ -22,9 +18,7 @@ import picocli.CommandLine.Parameters;
 final class AnalyzeCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec cmd;
 
-  @Parameters(index = "0", paramLabel = "SWEEP_DIR",
-      description = "the sweep's output folder <out>/<name> (holding cells/)")
-  String dir;
+  @CommandLine.Mixin SweepFolderOptions folder;
 
   @Option(names = "--axis", paramLabel = "NAME", defaultValue = "lr",
       description = "the parameter to locate boundaries along: lr, batch, momentum,"
@@ -32,19 +26,10 @@ final class AnalyzeCommand implements Callable<Integer> {
           + " scaling_k; default: ${DEFAULT-VALUE}")
   String axis;
 
-  @Option(names = "--master", paramLabel = "URL", defaultValue = "${sys:spark.master:-local[*]}",
-      description = "Spark master; default: the one spark-submit was given, else local[*]")
-  String master;
-
-  @Option(names = "--conf", paramLabel = "KEY=VALUE",
-      description = "a Spark configuration property (repeatable)")
-  Map<String, String> sparkConf = new java.util.LinkedHashMap<>();
-
   @Override
   public Integer call() {
-    Path p = new Path(dir);
-    OutputLayout layout = new OutputLayout(p.getParent() == null ? p : p.getParent(), p);
-    print(cmd.commandLine().getOut(), AnalysisJob.run(master, sparkConf, layout, axis));
+    print(cmd.commandLine().getOut(), AnalysisJob.run(folder.master, folder.sparkConf,
+        folder.layout(), axis));
     return 0;
   }
 

@@ -11,8 +11,6 @@ import org.sgdnoise.spark.OutputLayout;
 import org.sgdnoise.spark.report.ReportWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code sweep report <out>/<name>}: writes the sweep's report page and plots. */
 @Command(name = "report", mixinStandardHelpOptions = true,
@@ -22,29 +20,23 @@ import picocli.CommandLine.Parameters;
 final class ReportCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec cmd;
 
-  @Parameters(index = "0", paramLabel = "SWEEP_DIR",
-      description = "the sweep's output folder <out>/<name> (a path or Hadoop FileSystem URI)")
-  String dir;
-
-  @Option(names = "--master", paramLabel = "URL", defaultValue = "${sys:spark.master:-local[*]}",
-      description = "Spark master; default: the one spark-submit was given, else local[*]")
-  String master;
+  @CommandLine.Mixin SweepFolderOptions folder;
 
   @Override
   public Integer call() throws IOException {
-    Path sweep = new Path(dir);
+    Path sweep = new Path(folder.dir);
     if (sweep.getParent() == null) {
       throw new SweepCli.BadInputException("Cannot write report: SWEEP_DIR must be an output"
-          + " folder <out>/<name>, not a root: " + dir);
+          + " folder <out>/<name>, not a root: " + folder.dir);
     }
-    OutputLayout layout = new OutputLayout(sweep.getParent(), sweep);
+    OutputLayout layout = folder.layout();
     FileSystem fs = layout.fileSystem(new Configuration());
     if (!fs.exists(layout.cells())) {
       throw new SweepCli.BadInputException("Cannot write report: no cells table in the sweep"
-          + " folder (run the sweep first, or check the path): " + dir);
+          + " folder (run the sweep first, or check the path): " + folder.dir);
     }
     SparkSession spark = org.sgdnoise.spark.SparkSessions.build(
-        "sgdnoise report " + sweep.getName(), master, false, java.util.Map.of());
+        "sgdnoise report " + sweep.getName(), folder.master, false, folder.sparkConf);
     ReportWriter.Written w;
     try {
       w = ReportWriter.write(spark, layout);
