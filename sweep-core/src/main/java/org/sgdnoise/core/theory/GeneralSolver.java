@@ -368,7 +368,11 @@ public final class GeneralSolver {
 
     @Override
     public NoiseModel inBasis(DMatrixRMaj v) {
-      final DMatrixRMaj nv = congruence(v, n);
+      return inBasis(v, congruence(v, n));
+    }
+
+    /** {@link #inBasis(DMatrixRMaj)} given N' = VᵀNV. */
+    NoiseModel inBasis(DMatrixRMaj v, DMatrixRMaj nv) {
       if (lowRank == null) {
         return new Gaussian(nv, batch, congruence(v, c0), null);
       }
@@ -731,7 +735,9 @@ public final class GeneralSolver {
               false);
         }
       }
-      final NoiseModel reduced = noise.inBasis(r.v);
+      final double[] delta = gaussianOffset(h, noise);
+      final NoiseModel reduced = delta != null
+          ? ((Gaussian) noise).inBasis(r.v, reducedN(r, delta)) : noise.inBasis(r.v);
       final boolean direct = method == Method.DIRECT
           || method == Method.AUTO && (long) n * n <= DIRECT_MAX_UNKNOWNS;
       return new Reduced(r, momentum, reduced, reduced.constant(), false, direct);
@@ -1410,6 +1416,32 @@ public final class GeneralSolver {
     final double residual = den == 0 ? (num == 0 ? 0 : Double.POSITIVE_INFINITY)
         : Math.sqrt(num) / den;
     return new Check(c, residual);
+  }
+
+  /**
+   * N' = VᵀNV when H − N = Δ is diagonal (label and input noise: Δ = 0; L2 with a diagonal Γ):
+   * VᵀHV = diag(d) by construction of the reduction, so N' = diag(d) − VᵀΔV, which costs half a
+   * D³ product instead of one and a half.
+   */
+  private static DMatrixRMaj reducedN(Reduction r, double[] delta) {
+    final int n = r.d.length;
+    final double[] vt = Products.transpose(r.v.data, n, n);
+    final double[] vtDelta = vt.clone();
+    for (int i = 0; i < n; i++) {
+      for (int l = 0; l < n; l++) {
+        vtDelta[i * n + l] *= delta[l];
+      }
+    }
+    final DMatrixRMaj out = new DMatrixRMaj(n, n);
+    Products.abt(vtDelta, vt, out.data, n, n, n, true);
+    for (int i = 0; i < out.data.length; i++) {
+      out.data[i] = -out.data[i];
+    }
+    for (int i = 0; i < n; i++) {
+      out.data[i * n + i] += r.d[i];
+    }
+    Matrices.symmetrize(out);
+    return out;
   }
 
   /** Δ = diag(H − N) when the noise is Gaussian and H − N is diagonal, else null. */
