@@ -284,8 +284,8 @@ class MalformedSweepFileTest {
             List.of("largest cell needs about 160.02 TB", "spark.executor.memory")),
         Arguments.of("oversize D x N on a cluster", bigData, List.of("--master",
                 "spark://127.0.0.1:1"), List.of("largest cell needs", "spark.executor.cores")),
-        Arguments.of("wave size 0", twelve, List.of("--wave-size", "0"),
-            List.of("--wave-size must be an integer >= 1: 0")),
+        Arguments.of("wave size -1", twelve, List.of("--wave-size", "-1"),
+            List.of("--wave-size must be an integer >= 1 (0 = automatic): -1")),
         Arguments.of("negative partitions", twelve, List.of("--partitions", "-1"),
             List.of("--partitions must be >= 0")));
   }
