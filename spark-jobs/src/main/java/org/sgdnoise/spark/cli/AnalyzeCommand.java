@@ -28,7 +28,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    print(cmd.commandLine().getOut(), AnalysisJob.run(folder.master, folder.sparkConf,
+    print(cmd.commandLine().getOut(), AnalysisJob.run(folder.spark.master, folder.spark.sparkConf,
         folder.layout(), axis));
     return 0;
   }

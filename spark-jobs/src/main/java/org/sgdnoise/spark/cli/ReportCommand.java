@@ -36,7 +36,7 @@ final class ReportCommand implements Callable<Integer> {
           + " folder (run the sweep first, or check the path): " + folder.dir);
     }
     SparkSession spark = org.sgdnoise.spark.SparkSessions.build(
-        "sgdnoise report " + sweep.getName(), folder.master, false, folder.sparkConf);
+        "sgdnoise report " + sweep.getName(), folder.spark.master, false, folder.spark.sparkConf);
     ReportWriter.Written w;
     try {
       w = ReportWriter.write(spark, layout);

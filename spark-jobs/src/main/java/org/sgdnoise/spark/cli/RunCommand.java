@@ -38,10 +38,7 @@ final class RunCommand implements Callable<Integer> {
       description = "output root (a path or Hadoop FileSystem URI); default: ${DEFAULT-VALUE}")
   String out;
 
-  @Option(names = "--master", paramLabel = "URL", defaultValue = "${sys:spark.master:-local[*]}",
-      description = "Spark master; default: the one spark-submit was given, else local[*]"
-          + " (in-process, all cores)")
-  String master;
+  @CommandLine.Mixin SparkOptions sparkOptions;
 
   @Option(names = "--fresh",
       description = "replace an existing output of this sweep (deletes <out>/<name>);"
@@ -81,12 +78,11 @@ final class RunCommand implements Callable<Integer> {
       + " analyze' and 'sweep report' on <out>/<name> later)")
   boolean noAnalyze;
 
-  @Option(names = "--conf", paramLabel = "KEY=VALUE",
-      description = "a Spark configuration property (repeatable)")
-  java.util.Map<String, String> sparkConf = new java.util.LinkedHashMap<>();
 
   @Override
   public Integer call() throws IOException {
+    final String master = sparkOptions.master;
+    final java.util.Map<String, String> sparkConf = sparkOptions.sparkConf;
     SweepSpec spec = SweepCli.load(file);
     if (waveSize < 0) {
       throw new SweepCli.BadInputException(
