@@ -2,7 +2,6 @@ package org.sgdnoise.core.theory;
 
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
-import org.sgdnoise.core.theory.Matrices.Eigen;
 
 /**
  * Exact stationary theory of SGD with momentum on linear regression with label noise: Lemma 1,
@@ -79,7 +78,7 @@ public final class LabelNoiseTheory {
    */
   public static Prediction solve(
       DMatrixRMaj a, DMatrixRMaj lambda, int batch, double momentum, double sigma2) {
-    return solveReduced(a, Reduction.of(a, lambda), 1.0, batch, momentum, sigma2);
+    return solveReduced(a, reduce(a, lambda), 1.0, batch, momentum, sigma2);
   }
 
   /**
@@ -92,23 +91,23 @@ public final class LabelNoiseTheory {
    */
   public static WithCritical solveWithCritical(DMatrixRMaj a, DMatrixRMaj lambda0, double lr,
       int batch, double momentum, double sigma2) {
-    final Reduction r = Reduction.of(a, lambda0);
+    final GeneralSolver.Reduction r = reduce(a, lambda0);
     return new WithCritical(solveReduced(a, r, lr, batch, momentum, sigma2),
-        criticalScale(r.d, batch, momentum));
+        criticalScale(r.d(), batch, momentum));
   }
 
   /** A prediction and the critical scale of its learning-rate matrix. */
   public record WithCritical(Prediction prediction, double criticalScale) {}
 
   /** The solve at Λ = scale·Λ_r for the reduction r of Λ_r. */
-  private static Prediction solveReduced(DMatrixRMaj a, Reduction r, double scale, int batch,
-      double momentum, double sigma2) {
-    final int dim = r.d.length;
+  private static Prediction solveReduced(DMatrixRMaj a, GeneralSolver.Reduction r,
+      double scale, int batch, double momentum, double sigma2) {
+    final int dim = r.d().length;
     final double c = (1 - momentum) / (1 + momentum) + 1.0 / batch;
     double t = 0;
     final double[] g = new double[dim];
     for (int i = 0; i < dim; i++) {
-      final double d = scale * r.d[i];
+      final double d = scale * r.d()[i];
       g[i] = 2 * (1 - momentum) - c * d;
       if (!(g[i] > 0)) {
         return Prediction.divergent();
@@ -124,7 +123,7 @@ public final class LabelNoiseTheory {
     for (int j = 0; j < dim; j++) {
       diag.data[j * dim + j] = scale * s0 / g[j];
     }
-    final DMatrixRMaj sigma = GeneralSolver.expand(r.v, diag);
+    final DMatrixRMaj sigma = GeneralSolver.expand(r.v(), diag);
     Matrices.symmetrize(sigma);
     // Lemma 1: C = (1/S)(AΣA + (Tr[AΣ] + σ²)A).
     final DMatrixRMaj noise = new DMatrixRMaj(dim, dim);
@@ -170,7 +169,7 @@ public final class LabelNoiseTheory {
    */
   public static double criticalScale(
       DMatrixRMaj a, DMatrixRMaj lambda0, int batch, double momentum) {
-    return criticalScale(Reduction.of(a, lambda0).d, batch, momentum);
+    return criticalScale(reduce(a, lambda0).d(), batch, momentum);
   }
 
   /**
@@ -212,104 +211,23 @@ public final class LabelNoiseTheory {
     return 0.5 * (lo + hi);
   }
 
-  /** B = Λ^½AΛ^½ = Q diag(d) Qᵀ and V = Λ^½Q. */
-  private record Reduction(double[] d, DMatrixRMaj v) {
-    static Reduction of(DMatrixRMaj a, DMatrixRMaj lambda) {
-      final int n = a.numRows;
-      if (a.numCols != n || lambda.numRows != n || lambda.numCols != n) {
-        throw new IllegalArgumentException("Cannot reduce: A and Λ must be square and of one"
-            + " size: " + a.numRows + "x" + a.numCols + ", " + lambda.numRows + "x"
-            + lambda.numCols);
-      }
-      if (isDiagonal(lambda)) {
-        return ofDiagonal(a, lambda);
-      }
-      Eigen el = Eigen.symmetric(lambda);
-      for (double v : el.values()) {
-        if (!(v > 0)) {
-          throw new IllegalArgumentException(
-              "Cannot reduce: the learning-rate matrix is not positive definite: eigenvalue "
-                  + v);
-        }
-      }
-      // R = Λ^½ = U diag(√l) Uᵀ.
-      DMatrixRMaj us = el.vectors().copy();
-      for (int j = 0; j < n; j++) {
-        final double s = Math.sqrt(el.values()[j]);
-        for (int i = 0; i < n; i++) {
-          us.unsafe_set(i, j, us.unsafe_get(i, j) * s);
-        }
-      }
-      DMatrixRMaj root = new DMatrixRMaj(n, n);
-      CommonOps_DDRM.multTransB(us, el.vectors(), root);
-      Matrices.symmetrize(root);
-      DMatrixRMaj tmp = new DMatrixRMaj(n, n);
-      DMatrixRMaj b = new DMatrixRMaj(n, n);
-      CommonOps_DDRM.mult(root, a, tmp);
-      CommonOps_DDRM.mult(tmp, root, b);
-      Matrices.symmetrize(b);
-      Eigen eb = Eigen.symmetric(b);
-      for (double v : eb.values()) {
-        if (!(v > 0)) {
-          throw new IllegalArgumentException(
-              "Cannot reduce: A is not positive definite: eigenvalue of Λ^½AΛ^½ " + v);
-        }
-      }
-      DMatrixRMaj v = new DMatrixRMaj(n, n);
-      CommonOps_DDRM.mult(root, eb.vectors(), v);
-      return new Reduction(eb.values(), v);
+  /**
+   * The solver's reduction B = Λ^½AΛ^½ = Q diag(d) Qᵀ, V = Λ^½Q ({@link GeneralSolver.Reduction},
+   * with its diagonal-Λ shortcut), with every dᵢ > 0: A must be positive definite here.
+   */
+  private static GeneralSolver.Reduction reduce(DMatrixRMaj a, DMatrixRMaj lambda) {
+    if (a.numCols != a.numRows || lambda.numRows != a.numRows || lambda.numCols != a.numRows) {
+      throw new IllegalArgumentException("Cannot reduce: A and Λ must be square and of one"
+          + " size: " + a.numRows + "x" + a.numCols + ", " + lambda.numRows + "x"
+          + lambda.numCols);
     }
-
-    /**
-     * Λ diagonal (scalar or a diagonal learning-rate matrix): Λ^½ is the root of the diagonal,
-     * so B = Λ^½AΛ^½ and V = Λ^½Q are row and column scalings, and only B needs an
-     * eigendecomposition.
-     */
-    private static Reduction ofDiagonal(DMatrixRMaj a, DMatrixRMaj lambda) {
-      final int n = a.numRows;
-      final double[] r = new double[n];
-      for (int i = 0; i < n; i++) {
-        final double l = lambda.unsafe_get(i, i);
-        if (!(l > 0)) {
-          throw new IllegalArgumentException(
-              "Cannot reduce: the learning-rate matrix is not positive definite: eigenvalue "
-                  + l);
-        }
-        r[i] = Math.sqrt(l);
+    final GeneralSolver.Reduction r = GeneralSolver.Reduction.of(a, lambda);
+    for (double v : r.d()) {
+      if (!(v > 0)) {
+        throw new IllegalArgumentException(
+            "Cannot reduce: A is not positive definite: eigenvalue of Λ^½AΛ^½ " + v);
       }
-      DMatrixRMaj b = new DMatrixRMaj(n, n);
-      for (int i = 0; i < n; i++) {
-        for (int j = 0; j < n; j++) {
-          b.unsafe_set(i, j, r[i] * a.unsafe_get(i, j) * r[j]);
-        }
-      }
-      Matrices.symmetrize(b);
-      Eigen eb = Eigen.symmetric(b);
-      for (double v : eb.values()) {
-        if (!(v > 0)) {
-          throw new IllegalArgumentException(
-              "Cannot reduce: A is not positive definite: eigenvalue of Λ^½AΛ^½ " + v);
-        }
-      }
-      DMatrixRMaj v = eb.vectors().copy();
-      for (int i = 0; i < n; i++) {
-        for (int j = 0; j < n; j++) {
-          v.unsafe_set(i, j, r[i] * v.unsafe_get(i, j));
-        }
-      }
-      return new Reduction(eb.values(), v);
     }
-
-    private static boolean isDiagonal(DMatrixRMaj m) {
-      final int n = m.numRows;
-      for (int i = 0; i < n; i++) {
-        for (int j = 0; j < n; j++) {
-          if (i != j && m.unsafe_get(i, j) != 0.0) {
-            return false;
-          }
-        }
-      }
-      return true;
-    }
+    return r;
   }
 }

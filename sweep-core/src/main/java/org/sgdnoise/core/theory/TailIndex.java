@@ -129,8 +129,15 @@ public final class TailIndex {
   private static final int WINDOW_STEPS = 8;
 
   static {
-    // Gauss–Legendre nodes on [−1, 1] by Newton's method on P_n.
-    final int n = GL_POINTS;
+    gaussLegendre(NODES, WEIGHTS);
+  }
+
+  /**
+   * The Gauss–Legendre rule on [−1, 1] with {@code nodes.length} points, by Newton's method on
+   * P_n; fills {@code nodes} and {@code weights}.
+   */
+  static void gaussLegendre(double[] nodes, double[] weights) {
+    final int n = nodes.length;
     for (int i = 0; i < n; i++) {
       double x = Math.cos(Math.PI * (i + 0.75) / (n + 0.5));
       double dp = 0;
@@ -149,8 +156,8 @@ public final class TailIndex {
           break;
         }
       }
-      NODES[i] = x;
-      WEIGHTS[i] = 2 / ((1 - x * x) * dp * dp);
+      nodes[i] = x;
+      weights[i] = 2 / ((1 - x * x) * dp * dp);
     }
   }
 

@@ -22,29 +22,9 @@ final class AdaptiveTailIndexOracle {
   private static final double ROOT_TOL = 1e-12;
 
   static {
-    // Gauss–Legendre nodes on [−1, 1] by Newton's method on P_n (Golub–Welsch not needed).
-    final int n = GL_POINTS;
-    for (int i = 0; i < n; i++) {
-      double x = Math.cos(Math.PI * (i + 0.75) / (n + 0.5));
-      double dp = 0;
-      for (int it = 0; it < 100; it++) {
-        double p0 = 1;
-        double p1 = x;
-        for (int k = 2; k <= n; k++) {
-          final double p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
-          p0 = p1;
-          p1 = p2;
-        }
-        dp = n * (x * p1 - p0) / (x * x - 1);
-        final double dx = p1 / dp;
-        x -= dx;
-        if (Math.abs(dx) < 1e-16) {
-          break;
-        }
-      }
-      NODES[i] = x;
-      WEIGHTS[i] = 2 / ((1 - x * x) * dp * dp);
-    }
+    // The same generic rule (16 points here); the oracle's independence is its adaptive
+    // integration of E|1 − (aλ/S)χ²_S|^β, not the nodes.
+    TailIndex.gaussLegendre(NODES, WEIGHTS);
   }
 
   private AdaptiveTailIndexOracle() {}
