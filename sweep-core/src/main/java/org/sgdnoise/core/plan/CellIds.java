@@ -19,7 +19,8 @@ import org.sgdnoise.core.spec.Simulate;
  * eigenvalues, n, α (NaN when not given), the simulation mode, sampling, steps, burn-in and
  * replicates. Changing it changes every id: bump the version tag.
  *
- * <p>Fields added later (teacher, input noise, learning-rate matrix, rotation, scaling k)
+ * <p>Fields added later (teacher, input noise, learning-rate matrix, rotation, scaling k, the
+ * streaming sampler, the tail fraction)
  * follow as tagged entries, each written only when it differs from its default; so a cell that
  * uses none of them keeps its version-1 id (sweeps from earlier builds still resume), and the
  * tags keep the encoding unambiguous.
@@ -94,6 +95,14 @@ public final class CellIds {
     if (!Double.isNaN(scalingK)) {
       b.put((byte) 6);
       putDouble(b, scalingK);
+    }
+    if (sim.sampler() != Simulate.Sampler.AUTO) {
+      b.put((byte) 7);
+      b.putInt(sim.sampler().ordinal());
+    }
+    if (sim.tailFraction() != Simulate.DEFAULT_TAIL_FRACTION && sim.enabled()) {
+      b.put((byte) 8);
+      putDouble(b, sim.tailFraction());
     }
     byte[] digest = sha256().digest(java.util.Arrays.copyOf(b.array(), b.position()));
     return HexFormat.of().formatHex(digest, 0, 16);

@@ -101,7 +101,7 @@ public final class SweepPlan implements CellSource {
         maxN = Math.max(maxN, Math.round(alpha.scalar(k) * maxDim));
       }
     }
-    return org.sgdnoise.core.sim.LabelNoiseSimulator.memoryBytes(maxDim, maxN,
+    return org.sgdnoise.core.sim.Simulator.memoryBytes(maxDim, maxN,
         spec.simulate());
   }
 

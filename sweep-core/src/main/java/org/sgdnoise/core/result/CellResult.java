@@ -16,9 +16,8 @@ import org.sgdnoise.core.theory.Prediction;
  * @param theory the stationary prediction
  * @param criticalLr λ_c for the cell's other parameters
  * @param replicates one result per replicate (empty when simulate.mode is none)
- * @param traceSigma pooled over non-diverged replicates; missing if any replicate diverged
- * @param lTrain likewise
- * @param lTest likewise
+ * @param sim the estimates pooled over replicates; {@link Simulation#NONE} without simulation or
+ *     if any replicate diverged
  * @param divergedFraction fraction of replicates that diverged (NaN without simulation)
  * @param wallMs wall-clock milliseconds for the whole cell
  * @param baselines the continuous- and discrete-time Hessian approximations (Appendix B), or
@@ -35,9 +34,7 @@ public record CellResult(
     Prediction theory,
     double criticalLr,
     List<ReplicateResult> replicates,
-    Estimate traceSigma,
-    Estimate lTrain,
-    Estimate lTest,
+    Simulation sim,
     double divergedFraction,
     long wallMs,
     HessianBaselines.Baseline[] baselines,
@@ -113,6 +110,30 @@ public record CellResult(
    */
   public record Tails(double kesten, double paper, double continuousTime) {}
 
+  /**
+   * Simulation estimates pooled over the replicates (batch means of independent chains).
+   *
+   * @param traceSigma Tr Σ
+   * @param lTrain the training objective
+   * @param lTest the test loss
+   * @param traceNoise Tr C, the minibatch-noise covariance
+   * @param tailIndex the Hill tail index of ‖w − w*‖, over every stretch of every replicate
+   * @param autocorrTime the mean integrated autocorrelation time, in steps
+   * @param sigma Σ averaged over replicates (row-major D×D), or {@code null}. Do not modify.
+   */
+  public record Simulation(Estimate traceSigma, Estimate lTrain, Estimate lTest,
+      Estimate traceNoise, Estimate tailIndex, double autocorrTime, double[] sigma) {
+    public static final Simulation NONE = new Simulation(Estimate.MISSING, Estimate.MISSING,
+        Estimate.MISSING, Estimate.MISSING, Estimate.MISSING, Double.NaN, null);
+
+    /** The largest eigenvalue of {@link #sigma}, or NaN without it. */
+    public double sigmaMaxEigenvalue() {
+      return sigma == null ? Double.NaN : org.sgdnoise.core.sim.Simulator.maxEigenvalue(
+          org.ejml.data.DMatrixRMaj.wrap((int) Math.round(Math.sqrt(sigma.length)),
+              (int) Math.round(Math.sqrt(sigma.length)), sigma));
+    }
+  }
+
   public CellResult {
     replicates = List.copyOf(replicates);
     finite = List.copyOf(finite);
@@ -146,8 +167,8 @@ public record CellResult(
   /** A cell whose computation threw: recorded with its error, every result missing. */
   public static CellResult failed(Cell cell, Throwable error, long wallMs) {
     String msg = error.getClass().getName() + ": " + error.getMessage();
-    return new CellResult(cell, null, Double.NaN, List.of(), Estimate.MISSING, Estimate.MISSING,
-        Estimate.MISSING, Double.NaN, wallMs, null, null, msg, null, List.of());
+    return new CellResult(cell, null, Double.NaN, List.of(), Simulation.NONE, Double.NaN, wallMs,
+        null, null, msg, null, List.of());
   }
 
   /** Smallest divergence step over the replicates, or -1. */

@@ -21,7 +21,7 @@ import org.sgdnoise.core.theory.Prediction;
  */
 public final class Tables {
   /** Bumped when a column is added, removed or changes meaning. */
-  public static final int SCHEMA_VERSION = 3;
+  public static final int SCHEMA_VERSION = 4;
 
   private Tables() {}
 
@@ -77,11 +77,19 @@ public final class Tables {
   public static List<Object[]> matrixValues(String sweep, CellResult r) {
     List<Object[]> rows = new ArrayList<>();
     Prediction p = r.theory();
-    if (!r.cell().matrices() || p == null || p.diverges()) {
+    if (!r.cell().matrices()) {
       return rows;
     }
-    addMatrix(rows, sweep, r.cell(), "theory", "sigma", p.sigma());
-    addMatrix(rows, sweep, r.cell(), "theory", "noise", p.noise());
+    if (p != null && !p.diverges()) {
+      addMatrix(rows, sweep, r.cell(), "theory", "sigma", p.sigma());
+      addMatrix(rows, sweep, r.cell(), "theory", "noise", p.noise());
+    }
+    final double[] sim = r.sim().sigma();
+    if (sim != null) {
+      final int dim = r.cell().dim();
+      addMatrix(rows, sweep, r.cell(), "simulation", "sigma",
+          org.ejml.data.DMatrixRMaj.wrap(dim, dim, sim));
+    }
     return rows;
   }
 
@@ -284,17 +292,38 @@ public final class Tables {
         row -> row.r().baselines() == null ? null : row.r().baselines()[1].diverges()));
     c.add(Column.of("sim_trace_sigma", DOUBLE, true, "", "simulated Tr Σ after burn-in, pooled"
         + " over replicates; null without simulation or if any replicate diverged",
-        row -> nan(row.r().traceSigma().mean())));
+        row -> nan(row.r().sim().traceSigma().mean())));
     c.add(Column.of("sim_trace_sigma_se", DOUBLE, true, "", "its standard error (batch means)",
-        row -> nan(row.r().traceSigma().se())));
-    c.add(Column.of("sim_l_train", DOUBLE, true, "loss", "simulated training loss (mean"
-        + " minibatch loss at the pre-step iterate)", row -> nan(row.r().lTrain().mean())));
+        row -> nan(row.r().sim().traceSigma().se())));
+    c.add(Column.of("sim_l_train", DOUBLE, true, "loss", "simulated training objective (mean"
+        + " minibatch objective at the pre-step iterate, regulariser included)",
+        row -> nan(row.r().sim().lTrain().mean())));
     c.add(Column.of("sim_l_train_se", DOUBLE, true, "loss", "its standard error (batch means)",
-        row -> nan(row.r().lTrain().se())));
+        row -> nan(row.r().sim().lTrain().se())));
     c.add(Column.of("sim_l_test", DOUBLE, true, "loss", "simulated test loss ½(w−u)ᵀA(w−u)",
-        row -> nan(row.r().lTest().mean())));
+        row -> nan(row.r().sim().lTest().mean())));
     c.add(Column.of("sim_l_test_se", DOUBLE, true, "loss", "its standard error (batch means)",
-        row -> nan(row.r().lTest().se())));
+        row -> nan(row.r().sim().lTest().se())));
+    c.add(Column.of("sim_trace_noise", DOUBLE, true, "", "simulated Tr C: mean ‖g − ∇L(w)‖² of"
+        + " the minibatch gradient (dataset mode: every ⌈2D/S⌉-th step)",
+        row -> nan(row.r().sim().traceNoise().mean())));
+    c.add(Column.of("sim_trace_noise_se", DOUBLE, true, "", "its standard error (batch means)",
+        row -> nan(row.r().sim().traceNoise().se())));
+    c.add(Column.of("sim_sigma_max_eigenvalue", DOUBLE, true, "", "largest eigenvalue of the"
+        + " simulated Σ (averaged over replicates); D ≤ 16 or matrices: true, else null",
+        row -> nan(row.r().sim().sigmaMaxEigenvalue())));
+    c.add(Column.of("sim_autocorr_time", DOUBLE, true, "steps", "integrated autocorrelation"
+        + " time of ‖w − w̄‖² from the batch means (1 = independent steps), mean over"
+        + " replicates; batch means are trustworthy when it is far below steps/32",
+        row -> nan(row.r().sim().autocorrTime())));
+    c.add(Column.of("sim_tail_index", DOUBLE, true, "", "Hill tail index of |w − w*| (1-d; the"
+        + " norm ‖w − w*‖ for D > 1) on the top tail_fraction of each of 8 stretches of every"
+        + " replicate, averaged; below 4 the variance estimates converge slowly and their"
+        + " standard errors run low (heavy tails), below 2 Σ does not exist. Null when the run"
+        + " is too short (fewer than 10 order statistics per stretch)",
+        row -> nan(row.r().sim().tailIndex().mean())));
+    c.add(Column.of("sim_tail_index_se", DOUBLE, true, "", "its standard error (spread of the"
+        + " stretches' estimates)", row -> nan(row.r().sim().tailIndex().se())));
     c.add(Column.of("sim_diverged_fraction", DOUBLE, true, "", "fraction of replicates whose"
         + " iterate became non-finite or ran away; null without simulation",
         row -> nan(row.r().divergedFraction())));
@@ -332,6 +361,12 @@ public final class Tables {
     addEstimate(c, "trace_sigma", "", "Tr Σ of this chain after burn-in", r -> r.traceSigma());
     addEstimate(c, "l_train", "loss", "training loss of this chain", r -> r.lTrain());
     addEstimate(c, "l_test", "loss", "test loss of this chain", r -> r.lTest());
+    addEstimate(c, "trace_noise", "", "Tr C (minibatch noise) of this chain", r -> r.traceNoise());
+    addEstimate(c, "tail_index", "", "Hill tail index of ‖w − w*‖ of this chain (spread of its"
+        + " 8 stretches)", r -> r.tailIndex());
+    c.add(Column.of("autocorr_time", DOUBLE, true, "steps", "integrated autocorrelation time of"
+        + " ‖w − w̄‖² (batch means); null if it diverged",
+        row -> row.rep().diverged() ? null : nan(row.rep().autocorrTime())));
     c.add(Column.of("theory_finite_trace_sigma", DOUBLE, true, "", "dataset mode: Tr Σ by the"
         + " exact theory of this replicate's data set (Prop. 8 + Theorem 1); null otherwise or"
         + " if it diverges", row -> finiteRep(row, Prediction::traceSigma)));
@@ -353,7 +388,8 @@ public final class Tables {
     c.add(Column.of("sweep", STRING, false, "", "sweep name", MatrixRow::sweep));
     c.add(Column.of("cell_id", STRING, false, "", "the cell (joins cells.cell_id)",
         row -> row.cell().cellId()));
-    c.add(Column.of("source", STRING, false, "", "where the matrix comes from: theory",
+    c.add(Column.of("source", STRING, false, "", "where the matrix comes from: theory, or"
+        + " simulation (Σ averaged over replicates)",
         MatrixRow::source));
     c.add(Column.of("quantity", STRING, false, "", "sigma (Σ, the stationary covariance of w)"
         + " or noise (C, the stationary minibatch-noise covariance)", MatrixRow::quantity));

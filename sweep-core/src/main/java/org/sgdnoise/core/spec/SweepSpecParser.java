@@ -31,7 +31,7 @@ final class SweepSpecParser {
   /** Largest D for which {@code matrices: true} writes Σ and C (D² rows per matrix). */
   static final int MAX_MATRICES_DIM = 64;
   private static final Set<String> SIMULATE_KEYS =
-      Set.of("mode", "sampling", "steps", "burn_in", "replicates");
+      Set.of("mode", "sampling", "steps", "burn_in", "replicates", "sampler", "tail_fraction");
   private static final Set<String> RANGE_KEYS = Set.of("from", "to", "num");
   private static final Set<String> REFINE_KEYS =
       Set.of("axis", "boundary", "source", "tolerance", "max_rounds");
@@ -166,7 +166,31 @@ final class SweepSpecParser {
       replicates = (int) integer(m.entries().get("replicates"), "simulate.replicates", 1,
           Simulate.MAX_REPLICATES, "an integer from 1 to " + Simulate.MAX_REPLICATES);
     }
-    return new Simulate(mode, sampling, steps, burnIn, replicates);
+    Simulate.Sampler sampler = Simulate.Sampler.AUTO;
+    if (m.entries().containsKey("sampler")) {
+      String s = requiredString(m, "simulate", "sampler");
+      sampler = switch (s) {
+        case "auto" -> Simulate.Sampler.AUTO;
+        case "exact" -> Simulate.Sampler.EXACT;
+        case "direct" -> Simulate.Sampler.DIRECT;
+        default -> throw error("simulate.sampler", m.keyLines().get("sampler"),
+            "must be one of auto, exact, direct", quote(s));
+      };
+      if (sampler == Simulate.Sampler.EXACT && mode != Mode.STREAMING) {
+        throw error("simulate.sampler", m.keyLines().get("sampler"), "exact applies only to"
+            + " mode: streaming (dataset mode draws rows of its data set)", quote(s));
+      }
+    }
+    double tailFraction = Simulate.DEFAULT_TAIL_FRACTION;
+    if (m.entries().containsKey("tail_fraction")) {
+      YamlNode t = m.entries().get("tail_fraction");
+      tailFraction = finite(t, "simulate.tail_fraction");
+      if (!(tailFraction >= 1e-7 && tailFraction <= 0.5)) {
+        throw error("simulate.tail_fraction", t.line(), "must be a number from 1e-7 to 0.5 (the"
+            + " fraction of the largest |w - w*| the Hill estimator uses)", ((YScalar) t).text());
+      }
+    }
+    return new Simulate(mode, sampling, steps, burnIn, replicates, sampler, tailFraction);
   }
 
   // ---------------------------------------------------------------- refine
@@ -712,24 +736,33 @@ final class SweepSpecParser {
           "simulate.mode: dataset needs the data set size: give n, or alpha (n = alpha * dim)",
           null);
     }
-    // What the simulator runs in this build.
+    // What the simulator runs: every kind, in A's eigenbasis (so nothing may break it).
     if (sim.enabled()) {
       YamlNode mode = ((YMap) top.entries().get("simulate")).entries().get("mode");
-      if (kind != Kind.LABEL_NOISE) {
-        throw error("simulate.mode", mode.line(), "this build simulates kind label_noise only;"
-            + " use mode: none for the theory of kind " + kind.yamlName(),
+      if (kind == Kind.HIGH_DIM && sim.mode() != Mode.DATASET) {
+        throw error("simulate.mode", mode.line(), "kind high_dim is about a finite data set of"
+            + " n = alpha * dim rows: use mode: dataset (or none)", sim.mode().yamlName());
+      }
+      if (kind == Kind.NGD && sim.mode() == Mode.DATASET) {
+        throw error("simulate.mode", mode.line(), "kind ngd is preconditioned by the"
+            + " population noise covariance: use mode: streaming (or none)",
             sim.mode().yamlName());
       }
-      if (lrMatrix.type() != LrMatrix.Type.SCALAR) {
-        throw error("simulate.mode", mode.line(), "this build simulates a scalar learning rate"
-            + " only; use mode: none with lr_matrix " + lrMatrix.text(), sim.mode().yamlName());
-      }
       ParamAxis rot = params.get(Param.ROTATION);
+      boolean rotated = false;
       for (int k = 0; k < rot.size(); k++) {
-        if (rot.scalar(k) != 0) {
-          throw error("params.rotation", rot.line(k), "this build simulates a diagonal A only;"
-              + " rotation must be 0 unless simulate.mode is none", fmt(rot.scalar(k)));
-        }
+        rotated |= rot.scalar(k) != 0;
+      }
+      if (rotated && lrMatrix.type() == LrMatrix.Type.DIAGONAL) {
+        throw error("params.rotation", rot.line(0), "a diagonal lr_matrix on the coordinate axes"
+            + " does not commute with a rotated A, which the simulator needs; rotation must be 0"
+            + " unless simulate.mode is none", fmt(rot.scalar(0)));
+      }
+      if (rotated && params.containsKey(Param.INPUT_NOISE_SPECTRUM)) {
+        throw error("params.rotation", rot.line(0), "an input_noise_spectrum on the coordinate"
+            + " axes does not commute with a rotated A, which the simulator needs; rotation must"
+            + " be 0 unless simulate.mode is none (input_noise_var is fine)",
+            fmt(rot.scalar(0)));
       }
     }
   }

@@ -361,66 +361,129 @@ public final class FiniteDataTheory {
   }
 
   /** H, the reduction, w*, residuals, L̂(w*) and the noise model; null when divergent. */
+  /**
+   * The data set's training objective and minimiser: Ĥ = XᵀX/N + γI, b̂ = Xᵀy/N and
+   * w* = w₀ + V diag(d)⁺ Vᵀ(b̂ − Ĥw₀) (V = Λ^½Q from the reduction of Ĥ by Λ), the point SGD
+   * started at w₀ settles around: flat directions of Ĥ carry no gradient and keep w₀.
+   */
+  public static final class Fit {
+    final DMatrixRMaj h;
+    final double[] b;
+    final double[] wStar;
+    final Reduction reduction;
+
+    private Fit(DMatrixRMaj h, double[] b, double[] wStar, Reduction reduction) {
+      this.h = h;
+      this.b = b;
+      this.wStar = wStar;
+      this.reduction = reduction;
+    }
+
+    /** Ĥ = XᵀX/N + γI. Do not modify. */
+    public DMatrixRMaj h() {
+      return h;
+    }
+
+    /** b̂ = Xᵀy/N. Do not modify. */
+    public double[] b() {
+      return b;
+    }
+
+    /** w*. Do not modify. */
+    public double[] wStar() {
+      return wStar;
+    }
+  }
+
+  /**
+   * {@link Fit} of a data set for SGD preconditioned by Λ and started at {@code start}, or
+   * {@code null} when the objective has no minimiser (a negative curvature, or a gradient along
+   * a flat direction).
+   */
+  public static Fit fit(double[] xs, double[] ys, int rows, int dim, double gamma,
+      DMatrixRMaj lambda, double[] start) {
+    requireRows(xs, rows, dim);
+    requireSquare("Λ", lambda, dim);
+    if (ys.length != rows || start.length != dim) {
+      throw new IllegalArgumentException("Cannot fit: need one label per row (" + rows
+          + ") and a start of " + dim + " entries: " + ys.length + ", " + start.length);
+    }
+    return fitOrNull(xs, rows, dim, gamma, lambda, start, ys);
+  }
+
+  private static Fit fitOrNull(double[] xs, int rows, int dim, double gamma, DMatrixRMaj lambda,
+      double[] start, double[] ys) {
+    final DMatrixRMaj x = DMatrixRMaj.wrap(rows, dim, xs);
+    // Step 1: H = Â + γI and b = Xᵀy/N.
+    final DMatrixRMaj h = new DMatrixRMaj(dim, dim);
+    GeneralSolver.multTransA(x, x, h);
+    CommonOps_DDRM.scale(1.0 / rows, h);
+    Matrices.symmetrize(h);
+    for (int i = 0; i < dim; i++) {
+      h.data[i * dim + i] += gamma;
+    }
+    final double[] bHat = new double[dim];
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < dim; j++) {
+        bHat[j] += xs[i * dim + j] * ys[i] / rows;
+      }
+    }
+    // b − Hw₀.
+    final double[] b = bHat.clone();
+    for (int i = 0; i < dim; i++) {
+      for (int j = 0; j < dim; j++) {
+        b[i] -= h.data[i * dim + j] * start[j];
+      }
+    }
+    // Step 2: w* = w₀ + V diag(d)⁺ Vᵀ(b − Hw₀) (V = Λ^½Q); flat directions carry no gradient.
+    final Reduction r = Reduction.of(h, lambda);
+    double dMax = 0;
+    for (double d : r.d()) {
+      dMax = Math.max(dMax, Math.abs(d));
+    }
+    final DMatrixRMaj v = r.v();
+    final double[] t = new double[dim];
+    double tNorm = 0;
+    for (int k = 0; k < dim; k++) {
+      for (int i = 0; i < dim; i++) {
+        t[k] += v.data[i * dim + k] * b[i];
+      }
+      tNorm += t[k] * t[k];
+    }
+    tNorm = Math.sqrt(tNorm);
+    for (int k = 0; k < dim; k++) {
+      final double d = r.d()[k];
+      if (Math.abs(d) <= GeneralSolver.FLAT_TOL * dMax) {
+        if (Math.abs(t[k]) > FLAT_GRADIENT_TOL * tNorm) {
+          return null;
+        }
+        t[k] = 0;
+      } else if (d < 0) {
+        return null;
+      } else {
+        t[k] /= d;
+      }
+    }
+    final double[] w = start.clone();
+    for (int i = 0; i < dim; i++) {
+      for (int k = 0; k < dim; k++) {
+        w[i] += v.data[i * dim + k] * t[k];
+      }
+    }
+    return new Fit(h, bHat, w, r);
+  }
+
   private record Model(DMatrixRMaj h, Reduction reduction, double[] w, double lHat,
       NoiseModel noise) {
     static Model of(double[] xs, double[] ys, int rows, int dim, double gamma,
         DMatrixRMaj lambda, int batch, Sampling sampling, double[] start) {
-      final DMatrixRMaj x = DMatrixRMaj.wrap(rows, dim, xs);
-      // Step 1: H = Â + γI and b = Xᵀy/N.
-      final DMatrixRMaj h = new DMatrixRMaj(dim, dim);
-      GeneralSolver.multTransA(x, x, h);
-      CommonOps_DDRM.scale(1.0 / rows, h);
-      Matrices.symmetrize(h);
-      for (int i = 0; i < dim; i++) {
-        h.data[i * dim + i] += gamma;
+      final Fit f = fitOrNull(xs, rows, dim, gamma, lambda, start, ys);
+      if (f == null) {
+        return null;
       }
-      // b − Hw₀ with b = Xᵀy/N.
-      final double[] b = new double[dim];
-      for (int i = 0; i < rows; i++) {
-        for (int j = 0; j < dim; j++) {
-          b[j] += xs[i * dim + j] * ys[i] / rows;
-        }
-      }
-      for (int i = 0; i < dim; i++) {
-        for (int j = 0; j < dim; j++) {
-          b[i] -= h.data[i * dim + j] * start[j];
-        }
-      }
-      // Step 2: w* = w₀ + V diag(d)⁺ Vᵀ(b − Hw₀) (V = Λ^½Q); flat directions carry no gradient.
-      final Reduction r = Reduction.of(h, lambda);
-      double dMax = 0;
-      for (double d : r.d()) {
-        dMax = Math.max(dMax, Math.abs(d));
-      }
-      final DMatrixRMaj v = r.v();
-      final double[] t = new double[dim];
-      double tNorm = 0;
-      for (int k = 0; k < dim; k++) {
-        for (int i = 0; i < dim; i++) {
-          t[k] += v.data[i * dim + k] * b[i];
-        }
-        tNorm += t[k] * t[k];
-      }
-      tNorm = Math.sqrt(tNorm);
-      for (int k = 0; k < dim; k++) {
-        final double d = r.d()[k];
-        if (Math.abs(d) <= GeneralSolver.FLAT_TOL * dMax) {
-          if (Math.abs(t[k]) > FLAT_GRADIENT_TOL * tNorm) {
-            return null;
-          }
-          t[k] = 0;
-        } else if (d < 0) {
-          return null;
-        } else {
-          t[k] /= d;
-        }
-      }
-      final double[] w = start.clone();
-      for (int i = 0; i < dim; i++) {
-        for (int k = 0; k < dim; k++) {
-          w[i] += v.data[i * dim + k] * t[k];
-        }
-      }
+      final DMatrixRMaj h = f.h;
+      final Reduction r = f.reduction;
+      final double[] w = f.wStar;
       // Step 3: residuals, L̂(w*) and the Proposition-8 noise model.
       final double[] res = new double[rows];
       double lHat = 0;

@@ -148,14 +148,14 @@ class SimulationAgreementTest {
     if (mode == Mode.DATASET) {
       Prediction finite = r.finiteMean();
       assertThat(finite.diverges()).isFalse();
-      assertAgrees("Tr Sigma", r.traceSigma(), finite.traceSigma());
-      assertAgrees("L_test", r.lTest(), finite.lTest());
-      assertAgrees("L_train", r.lTrain(), finite.lTrain());
+      assertAgrees("Tr Sigma", r.sim().traceSigma(), finite.traceSigma());
+      assertAgrees("L_test", r.sim().lTest(), finite.lTest());
+      assertAgrees("L_train", r.sim().lTrain(), finite.lTrain());
       return;
     }
-    assertAgrees("Tr Sigma", r.traceSigma(), th.traceSigma());
-    assertAgrees("L_test", r.lTest(), th.lTest());
-    assertAgrees("L_train", r.lTrain(), th.lTrain());
+    assertAgrees("Tr Sigma", r.sim().traceSigma(), th.traceSigma());
+    assertAgrees("L_test", r.sim().lTest(), th.lTest());
+    assertAgrees("L_train", r.sim().lTrain(), th.lTrain());
   }
 
   /**
@@ -171,9 +171,9 @@ class SimulationAgreementTest {
     Simulate sim = new Simulate(Mode.DATASET, Sampling.WITH_REPLACEMENT, STEPS, BURN_IN, 1);
     CellResult r = CellEvaluator.evaluate(Cell.labelNoise(0, lr, c.batch(), c.mu(), c.sigma2(),
         c.spectrum(), 300, sim, 20261127L));
-    assertAgrees("L_train", r.lTrain(), r.finiteMean().lTrain());
-    assertAgrees("Tr Sigma", r.traceSigma(), r.finiteMean().traceSigma());
-    double z = Math.abs(r.lTrain().mean() - r.theory().lTrain()) / r.lTrain().se();
+    assertAgrees("L_train", r.sim().lTrain(), r.finiteMean().lTrain());
+    assertAgrees("Tr Sigma", r.sim().traceSigma(), r.finiteMean().traceSigma());
+    double z = Math.abs(r.sim().lTrain().mean() - r.theory().lTrain()) / r.sim().lTrain().se();
     assertThat(z).as("N → ∞ theory's miss in standard errors").isGreaterThan(Z_MAX);
   }
 
@@ -196,7 +196,7 @@ class SimulationAgreementTest {
     assertThat(r.theory().diverges()).isTrue();
     assertThat(r.divergedFraction()).isEqualTo(1.0);
     assertThat(r.firstDivergedStep()).isBetween(1L, 20_000L);
-    assertThat(r.traceSigma().mean()).isNaN();
+    assertThat(r.sim().traceSigma().mean()).isNaN();
   }
 
   private static Cell cell(Case c, double lr, Mode mode, Sampling sampling, long steps) {

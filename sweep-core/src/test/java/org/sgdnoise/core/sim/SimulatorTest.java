@@ -11,7 +11,7 @@ import org.sgdnoise.core.spec.Simulate;
 import org.sgdnoise.core.spec.Simulate.Mode;
 import org.sgdnoise.core.spec.Simulate.Sampling;
 
-class LabelNoiseSimulatorTest {
+class SimulatorTest {
 
   static Cell cell(double[] spectrum, double lr, int batch, double mu, int n, Simulate sim,
       long seed) {
@@ -26,8 +26,8 @@ class LabelNoiseSimulatorTest {
     Simulate without = new Simulate(Mode.DATASET, Sampling.WITHOUT_REPLACEMENT, 4000, 2000, 1);
     Simulate with = new Simulate(Mode.DATASET, Sampling.WITH_REPLACEMENT, 4000, 2000, 1);
     double[] a = {1.0, 0.5};
-    ReplicateResult none = LabelNoiseSimulator.run(cell(a, 0.5, 50, 0.5, 50, without, 1), 0);
-    ReplicateResult some = LabelNoiseSimulator.run(cell(a, 0.5, 50, 0.5, 50, with, 1), 0);
+    ReplicateResult none = Simulator.run(cell(a, 0.5, 50, 0.5, 50, without, 1), 0);
+    ReplicateResult some = Simulator.run(cell(a, 0.5, 50, 0.5, 50, with, 1), 0);
     assertThat(none.traceSigma().mean()).isLessThan(1e-20);
     assertThat(some.traceSigma().mean()).isGreaterThan(1e-4);
   }
@@ -36,9 +36,9 @@ class LabelNoiseSimulatorTest {
   void sameSeedSameChainOtherReplicateOtherChain() {
     Simulate sim = new Simulate(Mode.STREAMING, Sampling.WITH_REPLACEMENT, 5000, 500, 2);
     Cell c = cell(new double[] {1.0, 0.3}, 0.2, 4, 0.9, 0, sim, 42);
-    ReplicateResult a = LabelNoiseSimulator.run(c, 0);
-    ReplicateResult b = LabelNoiseSimulator.run(c, 0);
-    ReplicateResult other = LabelNoiseSimulator.run(c, 1);
+    ReplicateResult a = Simulator.run(c, 0);
+    ReplicateResult b = Simulator.run(c, 0);
+    ReplicateResult other = Simulator.run(c, 1);
     assertThat(b.traceSigma()).isEqualTo(a.traceSigma());
     assertThat(b.batchLTrain()).containsExactly(a.batchLTrain());
     assertThat(other.traceSigma().mean()).isNotEqualTo(a.traceSigma().mean());
@@ -60,11 +60,11 @@ class LabelNoiseSimulatorTest {
         Simulate shortRun = new Simulate(mode, s, 2_000, 1_000, 1);
         Simulate longRun = new Simulate(mode, s, 200_000, 1_000, 1);
         double[] a = {1.0, 0.5, 0.25};
-        LabelNoiseSimulator.run(cell(a, 0.1, 8, 0.5, n, longRun, 3), 0); // warm up the JIT
+        Simulator.run(cell(a, 0.1, 8, 0.5, n, longRun, 3), 0); // warm up the JIT
         long b0 = mx.getThreadAllocatedBytes(tid);
-        LabelNoiseSimulator.run(cell(a, 0.1, 8, 0.5, n, shortRun, 3), 0);
+        Simulator.run(cell(a, 0.1, 8, 0.5, n, shortRun, 3), 0);
         long b1 = mx.getThreadAllocatedBytes(tid);
-        LabelNoiseSimulator.run(cell(a, 0.1, 8, 0.5, n, longRun, 3), 0);
+        Simulator.run(cell(a, 0.1, 8, 0.5, n, longRun, 3), 0);
         long b2 = mx.getThreadAllocatedBytes(tid);
         // 198,000 more steps; a single allocation per step would add megabytes.
         assertThat((b2 - b1) - (b1 - b0)).as(mode + " " + s).isLessThan(16 * 1024);
@@ -75,7 +75,7 @@ class LabelNoiseSimulatorTest {
   @Test
   void runawayIterateStopsTheRunWithItsStep() {
     Simulate sim = new Simulate(Mode.STREAMING, Sampling.WITH_REPLACEMENT, 100_000, 100, 1);
-    ReplicateResult r = LabelNoiseSimulator.run(cell(new double[] {1.0}, 5.0, 16, 0, 0, sim, 9),
+    ReplicateResult r = Simulator.run(cell(new double[] {1.0}, 5.0, 16, 0, 0, sim, 9),
         0);
     assertThat(r.diverged()).isTrue();
     assertThat(r.divergedStep()).isBetween(1L, 1000L);

@@ -1,0 +1,724 @@
+package org.sgdnoise.core.sim;
+
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.sampling.distribution.AhrensDieterMarsagliaTsangGammaSampler;
+import org.apache.commons.rng.sampling.distribution.ContinuousSampler;
+import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
+import org.apache.commons.rng.simple.RandomSource;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+import org.sgdnoise.core.plan.Cell;
+import org.sgdnoise.core.plan.Seeds;
+import org.sgdnoise.core.spec.Simulate;
+import org.sgdnoise.core.theory.FiniteDataTheory;
+
+/**
+ * Seeded minibatch SGD with heavy-ball momentum (Definitions 2 and 3 of the paper) on the
+ * {@link Problem} of a cell, any kind:
+ *
+ * <pre>
+ *   g_t = (1/S) Σ_{j∈B_t} x̃_j (x̃_jᵀw_{t−1} − y_j) + γ w_{t−1},
+ *   m_t = μ m_{t−1} + g_t,   w_t = w_{t−1} − Λ m_t,
+ * </pre>
+ *
+ * started at w₀ = w* (the population minimiser in streaming mode, the data set's in dataset
+ * mode), m₀ = 0.
+ *
+ * <h2>Sampling</h2>
+ *
+ * <ul>
+ *   <li>{@code streaming}, {@code direct}: S fresh samples (x, η, ε) every step.
+ *   <li>{@code streaming}, {@code exact}: with z = (x̃, y) ~ N(0, Φ), Φ = LLᵀ, the step needs
+ *       only Ŝv, Ŝ = (1/S)Σ zⱼzⱼᵀ, v = (w, −1). Write zⱼ = Lgⱼ with G (S×m) standard normal
+ *       and c = Lᵀv; then Ŝv = (1/S) L GᵀG c. With ĉ = c/‖c‖, ξ = Gĉ ~ N(0, I_S) is
+ *       independent of GP⊥ (P⊥ = I − ĉĉᵀ), and GᵀGc = ‖c‖(ĉ‖ξ‖² + P⊥Gᵀξ) where, given ξ,
+ *       P⊥Gᵀξ ~ ‖ξ‖·P⊥n with n ~ N(0, I_m). So Ŝv has exactly the law of
+ *       (‖c‖/S)·L(qĉ + √q·P⊥n) with q ~ χ²_S: one χ² and m normals per step whatever S (in 1-d,
+ *       m = 2 and P⊥n is one normal along ĉ⊥), and the minibatch loss is ½vᵀŜv = ½q‖c‖²/S.
+ *       This is the law of the minibatch gradient itself, not an approximation: a chain driven
+ *       by it has the law of direct sampling. It needs no S ≥ m (unlike drawing the whole
+ *       Wishart matrix by the Bartlett decomposition, which also costs m(m+1)/2 numbers).
+ *   <li>{@code dataset}: one data set of n rows per replicate ({@link #dataset}), minibatches
+ *       of S rows drawn with replacement (S i.i.d. indices, Lemire's bounded integers from
+ *       32-bit halves of one 64-bit draw) or without (a partial Fisher–Yates shuffle).
+ * </ul>
+ *
+ * <h2>Measurements</h2>
+ *
+ * After burn-in every step contributes to batch-means estimates ({@link #BATCHES} batches) of
+ * Tr Σ (around the run's own mean), L_train (the minibatch objective at w_{t−1}, regulariser
+ * included: an unbiased estimate of the training objective there), L_test = ½(w−u)ᵀA(w−u) and
+ * Tr C = E‖g_t − ∇L(w_{t−1})‖² (the minibatch-noise covariance; in dataset mode measured every
+ * {@code ⌈2D/S⌉}-th step, which costs O(D²)). Also: the full Σ and its largest eigenvalue for
+ * D ≤ {@link #MATRIX_DIM} (or when the cell writes matrices), the integrated autocorrelation
+ * time of ‖w − w̄‖² from the batch means, and the Hill tail index of ‖w − w*‖ (|w − w*| in 1-d)
+ * on {@link #TAIL_GROUPS} disjoint stretches of the run. Memory does not grow with the run.
+ *
+ * <p>A run stops as diverged when ‖w − w*‖² is non-finite or exceeds {@link #RUNAWAY_FACTOR}
+ * times the problem's scale. Between λ_c and the pathwise threshold SGD has a stationary law
+ * with infinite variance: such runs do not blow up, and their tail index is below 2.
+ *
+ * <p>Random numbers: XoShiRo256++ (Commons RNG) seeded from the replicate seed by SplitMix64,
+ * Ziggurat normals, Marsaglia–Tsang χ²; the data set comes from a second generator with a
+ * derived seed. The inner loops allocate nothing. Same cell and replicate → the same bits.
+ */
+public final class Simulator {
+
+  /** Number of batches for batch means (fewer when there are fewer measured steps). */
+  public static final int BATCHES = 32;
+  /** Disjoint stretches of the run, each with its own Hill estimator. */
+  public static final int TAIL_GROUPS = 8;
+  /** ‖w − w*‖² above this times the problem's scale counts as a runaway iterate. */
+  public static final double RUNAWAY_FACTOR = 1e20;
+  /** Largest D for which Σ is accumulated as a full matrix (unless the cell writes matrices). */
+  public static final int MATRIX_DIM = 16;
+
+  /** Mixed into the replicate seed for the data-set generator. */
+  private static final long DATA_STREAM = 0x5EED_DA7A_5E7L;
+
+  private Simulator() {}
+
+  /**
+   * A data set: {@code rows} rows of {@code dim} features (what the learner sees, x̃), row-major,
+   * and one label per row, in the problem's coordinates (A's eigenbasis).
+   *
+   * @param xs the features, row-major. Owned by the caller.
+   * @param ys the labels. Owned by the caller.
+   * @param rows N
+   * @param dim D
+   */
+  public record Dataset(double[] xs, double[] ys, int rows, int dim) {}
+
+  /**
+   * Heap bytes one replicate allocates (the data set dominates in dataset mode: n rows of D
+   * features and a label, plus the index permutation without replacement). An estimate for the
+   * front door; it saturates at Long.MAX_VALUE.
+   */
+  public static long memoryBytes(int dim, long n, Simulate sim) {
+    long vectors = 8L * (8 + 2 * BATCHES) * dim + 8L * TAIL_GROUPS * HillTail.MAX_K + 4096
+        + (dim <= MATRIX_DIM ? 8L * dim * dim : 0);
+    if (sim.mode() != Simulate.Mode.DATASET) {
+      return vectors;
+    }
+    try {
+      long rows = Math.multiplyExact(Math.multiplyExact(n, dim + 1L), 8L);
+      long perm = sim.sampling() == Simulate.Sampling.WITHOUT_REPLACEMENT ? 4L * n : 0;
+      long fit = Math.multiplyExact(8L * dim, dim);
+      return Math.addExact(Math.addExact(Math.addExact(rows, perm), fit), vectors);
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /**
+   * The data set of replicate {@code r} in dataset mode: rows x̃ₖ = xₖ + ηₖ and labels
+   * yₖ = uᵀxₖ + εₖ of the cell's {@link Problem}, from their own stream (the replicate seed
+   * mixed with a constant), so the exact finite-data theory can rebuild exactly the rows the
+   * chain saw.
+   */
+  public static Dataset dataset(Cell cell, Problem pr, int r) {
+    final int dim = pr.dim;
+    final int n = cell.n();
+    if (!(n > 0)) {
+      throw new IllegalArgumentException("Cannot make a data set: the cell has no data set size: "
+          + n);
+    }
+    final double[] xs = new double[Math.multiplyExact(n, dim)];
+    final double[] ys = new double[n];
+    UniformRandomProvider drng = RandomSource.XO_SHI_RO_256_PP.create(
+        Seeds.expand(Seeds.mix(cell.replicateSeed(r) ^ DATA_STREAM), 4));
+    ZigguratSampler.NormalizedGaussian dg = ZigguratSampler.NormalizedGaussian.of(drng);
+    for (int row = 0; row < n; row++) {
+      ys[row] = drawRow(pr, dg, xs, row * dim);
+    }
+    return new Dataset(xs, ys, n, dim);
+  }
+
+  /** Draws one sample of the model: x̃ into {@code x} at {@code off}; returns y. */
+  private static double drawRow(Problem pr, ZigguratSampler.NormalizedGaussian g, double[] x,
+      int off) {
+    final int dim = pr.dim;
+    final double[] sqrtA = pr.sqrtA;
+    final double[] sqrtB = pr.sqrtB;
+    final double[] u = pr.u;
+    double y = 0;
+    for (int i = 0; i < dim; i++) {
+      final double xi = sqrtA[i] * g.sample();
+      if (!pr.noTeacher) {
+        y += u[i] * xi;
+      }
+      x[off + i] = sqrtB == null ? xi : xi + sqrtB[i] * g.sample();
+    }
+    if (pr.sigma > 0) {
+      y += pr.sigma * g.sample();
+    }
+    return y;
+  }
+
+  /**
+   * The data set's own minimiser and moments, for the chain's start and the noise measurement
+   * (Λ decides the minimiser only along flat directions of Ĥ, as in {@link FiniteDataTheory}).
+   */
+  public static FiniteDataTheory.Fit fit(Problem pr, Dataset d) {
+    return FiniteDataTheory.fit(d.xs(), d.ys(), d.rows(), d.dim(), pr.gamma,
+        CommonOps_DDRM.diag(pr.p), pr.wStar);
+  }
+
+  /** Runs replicate {@code r} of {@code cell} (in dataset mode on {@link #dataset}). */
+  public static ReplicateResult run(Cell cell, int r) {
+    Problem pr = Problem.of(cell);
+    if (cell.simulate().mode() != Simulate.Mode.DATASET) {
+      return run(cell, pr, r, null, null);
+    }
+    Dataset d = dataset(cell, pr, r);
+    return run(cell, pr, r, d, fit(pr, d));
+  }
+
+  /**
+   * Runs replicate {@code r} of {@code cell} on {@code data} with its {@code fit}, which must be
+   * {@link #dataset} and {@link #fit} in dataset mode (callers that also need them make them
+   * once; a {@code null} fit means the data set has no minimiser, so the chain diverges) and
+   * {@code null} otherwise. Not modified.
+   */
+  public static ReplicateResult run(Cell cell, Problem pr, int r, Dataset data,
+      FiniteDataTheory.Fit fit) {
+    final Simulate sim = cell.simulate();
+    if (!sim.enabled()) {
+      throw new IllegalArgumentException("Cannot simulate: the cell's simulate.mode is none");
+    }
+    final boolean dataset = sim.mode() == Simulate.Mode.DATASET;
+    if (dataset != (data != null)) {
+      throw new IllegalArgumentException("Cannot simulate: a data set is given exactly in dataset"
+          + " mode: " + sim.mode().yamlName());
+    }
+    return new Chain(cell, pr, r, data, fit).run();
+  }
+
+  /** One replicate's state, buffers and accumulators. */
+  private static final class Chain {
+    private final long t0 = System.nanoTime();
+    private final Cell cell;
+    private final Problem pr;
+    private final int replicate;
+    private final long seed;
+    private final int dim;
+    private final int batch;
+    private final double invS;
+    private final UniformRandomProvider rng;
+    private final ZigguratSampler.NormalizedGaussian gauss;
+    private final BoundedInts ints;
+    private final ContinuousSampler chi2;
+    private final boolean exact;
+    // Data set (dataset mode).
+    private final Dataset data;
+    private final int[] perm;
+    private final DMatrixRMaj hHat;
+    private final double[] bHat;
+    private final boolean noStationaryPoint;
+    // State.
+    private final double[] w;
+    private final double[] m;
+    private final double[] grad;
+    private final double[] x;
+    private final double[] work;
+    private final double[] wStar;
+    private final double[] center;
+    // Measurement.
+    private final long steps;
+    private final long burnIn;
+    private final long measured;
+    private final int nb;
+    private final double[][] sumD;
+    private final double[] sumD2;
+    private final double[] sumTrain;
+    private final double[] sumTest;
+    private final double[] sumNoise;
+    private final long[] countNoise;
+    private final long[] count;
+    private double sumC2Squared;
+    private final double[] outer;
+    private final int noiseStride;
+    private final HillTail[] tails;
+    private final long tailGroupLength;
+
+    Chain(Cell cell, Problem pr, int r, Dataset data, FiniteDataTheory.Fit fit) {
+      this.cell = cell;
+      this.pr = pr;
+      this.replicate = r;
+      this.seed = cell.replicateSeed(r);
+      this.dim = pr.dim;
+      this.batch = cell.batch();
+      this.invS = 1.0 / batch;
+      this.rng = RandomSource.XO_SHI_RO_256_PP.create(Seeds.expand(seed, 4));
+      this.gauss = ZigguratSampler.NormalizedGaussian.of(rng);
+      this.ints = new BoundedInts(rng);
+      final Simulate sim = cell.simulate();
+      this.exact = sim.exactSampling(batch);
+      this.chi2 = !exact ? null : batch == 1 ? () -> square(gauss.sample())
+          : AhrensDieterMarsagliaTsangGammaSampler.of(rng, 0.5 * batch, 2.0);
+      this.data = data;
+      this.perm = data != null && sim.sampling() == Simulate.Sampling.WITHOUT_REPLACEMENT
+          ? identity(data.rows()) : null;
+      this.noStationaryPoint = data != null && fit == null;
+      this.hHat = fit == null ? null : fit.h();
+      this.bHat = fit == null ? null : fit.b();
+      this.wStar = fit == null ? pr.wStar.clone() : fit.wStar().clone();
+      this.w = wStar.clone();
+      this.m = new double[dim];
+      this.grad = new double[dim];
+      this.x = new double[dim];
+      this.work = new double[dim + 1];
+      this.center = wStar.clone();
+      this.steps = sim.steps();
+      this.burnIn = sim.burnIn();
+      this.measured = steps - burnIn;
+      this.nb = (int) Math.min(BATCHES, measured);
+      this.sumD = new double[nb][dim];
+      this.sumD2 = new double[nb];
+      this.sumTrain = new double[nb];
+      this.sumTest = new double[nb];
+      this.sumNoise = new double[nb];
+      this.countNoise = new long[nb];
+      this.count = new long[nb];
+      this.outer = dim <= MATRIX_DIM || cell.matrices() ? new double[dim * dim] : null;
+      this.noiseStride = data == null ? 1 : Math.max(1, (2 * dim + batch - 1) / batch);
+      this.tailGroupLength = measured / TAIL_GROUPS;
+      final int k = HillTail.orderStatistics(tailGroupLength, sim.tailFraction());
+      this.tails = new HillTail[k == 0 ? 0 : TAIL_GROUPS];
+      for (int g = 0; g < tails.length; g++) {
+        tails[g] = new HillTail(k);
+      }
+    }
+
+    private static double square(double v) {
+      return v * v;
+    }
+
+    private static int[] identity(int n) {
+      int[] p = new int[n];
+      for (int k = 0; k < n; k++) {
+        p[k] = k;
+      }
+      return p;
+    }
+
+    ReplicateResult run() {
+      if (noStationaryPoint) {
+        return diverged(0);
+      }
+      final double mu = pr.mu;
+      final double gamma = pr.gamma;
+      final double[] p = pr.p;
+      final double[] a = pr.a;
+      final double[] u = pr.u;
+      final double runaway = pr.runaway;
+      int b = 0;
+      long batchEnd = burnIn + batchLength(0);
+      int group = 0;
+      long groupEnd = burnIn + tailGroupLength;
+      HillTail tail = tails.length == 0 ? null : tails[0];
+      for (long step = 1; step <= steps; step++) {
+        // Step 1: the minibatch gradient (without the ridge) and data loss at w_{t−1}.
+        final double loss = data != null ? datasetBatch() : exact ? exactBatch() : directBatch();
+        final boolean measuring = step > burnIn;
+        if (measuring && (step - burnIn) % noiseStride == 0) {
+          sumNoise[b] += noise();
+          countNoise[b]++;
+        }
+        // Step 2: ridge, momentum and parameter update; ‖w_{t−1}‖², L_test and ‖w − w*‖².
+        double oldNorm2 = 0;
+        double test = 0;
+        double dev2 = 0;
+        for (int i = 0; i < dim; i++) {
+          final double wi = w[i];
+          oldNorm2 += wi * wi;
+          final double mi = mu * m[i] + grad[i] * invS + gamma * wi;
+          m[i] = mi;
+          final double wn = wi - p[i] * mi;
+          w[i] = wn;
+          final double e = wn - u[i];
+          test += a[i] * e * e;
+          final double d = wn - wStar[i];
+          dev2 += d * d;
+        }
+        if (!(dev2 <= runaway)) {
+          return diverged(step);
+        }
+        if (step == burnIn) {
+          System.arraycopy(w, 0, center, 0, dim);
+        }
+        if (!measuring) {
+          continue;
+        }
+        // Step 3: measure.
+        if (step > batchEnd) {
+          b++;
+          batchEnd += batchLength(b);
+        }
+        final double[] sd = sumD[b];
+        double c2 = 0;
+        for (int i = 0; i < dim; i++) {
+          final double d = w[i] - center[i];
+          sd[i] += d;
+          c2 += d * d;
+        }
+        if (outer != null) {
+          accumulateOuter();
+        }
+        sumD2[b] += c2;
+        sumC2Squared += c2 * c2;
+        sumTrain[b] += 0.5 * loss * invS + 0.5 * gamma * oldNorm2;
+        sumTest[b] += 0.5 * test;
+        count[b]++;
+        if (tail != null) {
+          if (step > groupEnd) {
+            group++;
+            groupEnd += tailGroupLength;
+            tail = group < tails.length ? tails[group] : null;
+          }
+          if (tail != null) {
+            final double dev = dim == 1 ? Math.abs(w[0] - wStar[0]) : Math.sqrt(dev2);
+            if (dev > tail.threshold()) {
+              tail.add(dev);
+            }
+          }
+        }
+      }
+      return finish();
+    }
+
+    /** Steps in batch {@code b}: the measured steps split as evenly as possible. */
+    private long batchLength(int b) {
+      return (b + 1) * measured / nb - b * measured / nb;
+    }
+
+    private void accumulateOuter() {
+      for (int i = 0; i < dim; i++) {
+        final double di = w[i] - center[i];
+        final int row = i * dim;
+        for (int j = i; j < dim; j++) {
+          outer[row + j] += di * (w[j] - center[j]);
+        }
+      }
+    }
+
+    /** S fresh samples; returns Σⱼ resⱼ² and leaves Σⱼ x̃ⱼresⱼ in grad. */
+    private double directBatch() {
+      final double[] g = grad;
+      final double[] xb = x;
+      final double[] wv = w;
+      final double[] sqrtA = pr.sqrtA;
+      final double[] sqrtB = pr.sqrtB;
+      final double[] u = pr.u;
+      final boolean teacher = !pr.noTeacher;
+      final double sigma = pr.sigma;
+      java.util.Arrays.fill(g, 0.0);
+      double loss = 0;
+      for (int j = 0; j < batch; j++) {
+        double y = sigma > 0 ? sigma * gauss.sample() : 0;
+        double pred = 0;
+        for (int i = 0; i < dim; i++) {
+          final double xi = sqrtA[i] * gauss.sample();
+          if (teacher) {
+            y += u[i] * xi;
+          }
+          final double xt = sqrtB == null ? xi : xi + sqrtB[i] * gauss.sample();
+          xb[i] = xt;
+          pred += xt * wv[i];
+        }
+        final double res = pred - y;
+        for (int i = 0; i < dim; i++) {
+          g[i] += xb[i] * res;
+        }
+        loss += res * res;
+      }
+      return loss;
+    }
+
+    /**
+     * The exact law of the minibatch (class Javadoc); returns S·vᵀŜv and leaves S·(Ŝv)_x in
+     * grad, the scaling the other samplers use.
+     */
+    private double exactBatch() {
+      final double[] l = pr.cholDiag;
+      final double[] r = pr.cholRow;
+      final double corner = pr.cholCorner;
+      final double[] c = work;
+      double cn2 = corner * corner;
+      for (int i = 0; i < dim; i++) {
+        final double ci = l[i] * w[i] - r[i];
+        c[i] = ci;
+        cn2 += ci * ci;
+      }
+      final double q = chi2.sample();
+      if (!(cn2 > 0)) {
+        java.util.Arrays.fill(grad, 0.0);
+        return 0;
+      }
+      final double s = Math.sqrt(cn2);
+      final double sq = Math.sqrt(q);
+      if (dim == 1) {
+        // m = 2: P⊥n is one normal along ĉ⊥ = (−c_y, c_0)/s, and s·ĉ⊥_0 = −c_y = corner.
+        final double zeta = gauss.sample();
+        grad[0] = l[0] * (q * c[0] + sq * corner * zeta);
+        return q * cn2;
+      }
+      // S·e = q·c + √q·(s·n − c·(cᵀn)/s), with n over all m = D + 1 coordinates.
+      final double[] n = x;
+      double t = 0;
+      for (int i = 0; i < dim; i++) {
+        final double ni = gauss.sample();
+        n[i] = ni;
+        t += c[i] * ni;
+      }
+      final double nLast = gauss.sample();
+      t -= corner * nLast;
+      final double ts = t / s;
+      for (int i = 0; i < dim; i++) {
+        grad[i] = l[i] * (q * c[i] + sq * (s * n[i] - c[i] * ts));
+      }
+      return q * cn2;
+    }
+
+    /** S rows of the data set; returns Σⱼ resⱼ² and leaves Σⱼ x̃ⱼresⱼ in grad. */
+    private double datasetBatch() {
+      final double[] g = grad;
+      final double[] xs = data.xs();
+      final double[] ys = data.ys();
+      final double[] wv = w;
+      final int n = data.rows();
+      java.util.Arrays.fill(g, 0.0);
+      double loss = 0;
+      if (dim == 1) {
+        final double w0 = wv[0];
+        double g0 = 0;
+        double g1 = 0;
+        double l0 = 0;
+        double l1 = 0;
+        int j = 0;
+        for (; j + 1 < batch; j += 2) {
+          final int ra = row(j, n);
+          final int rb = row(j + 1, n);
+          final double xa = xs[ra];
+          final double xb = xs[rb];
+          final double resA = xa * w0 - ys[ra];
+          final double resB = xb * w0 - ys[rb];
+          g0 += xa * resA;
+          g1 += xb * resB;
+          l0 += resA * resA;
+          l1 += resB * resB;
+        }
+        if (j < batch) {
+          final int ra = row(j, n);
+          final double xa = xs[ra];
+          final double resA = xa * w0 - ys[ra];
+          g0 += xa * resA;
+          l0 += resA * resA;
+        }
+        g[0] = g0 + g1;
+        return l0 + l1;
+      }
+      for (int j = 0; j < batch; j++) {
+        final int rowIndex = row(j, n);
+        final int off = rowIndex * dim;
+        final double res = dot(xs, off, wv, dim) - ys[rowIndex];
+        for (int i = 0; i < dim; i++) {
+          g[i] += xs[off + i] * res;
+        }
+        loss += res * res;
+      }
+      return loss;
+    }
+
+    /** The j-th row of this step's minibatch. */
+    private int row(int j, int n) {
+      if (perm == null) {
+        return ints.next(n);
+      }
+      final int pick = j + ints.next(n - j);
+      final int tmp = perm[j];
+      perm[j] = perm[pick];
+      perm[pick] = tmp;
+      return perm[j];
+    }
+
+    /** xs[off..off+dim) · v with four accumulators (the JIT does not reorder FP sums). */
+    private static double dot(double[] xs, int off, double[] v, int dim) {
+      double s0 = 0;
+      double s1 = 0;
+      double s2 = 0;
+      double s3 = 0;
+      int i = 0;
+      for (; i + 3 < dim; i += 4) {
+        s0 += xs[off + i] * v[i];
+        s1 += xs[off + i + 1] * v[i + 1];
+        s2 += xs[off + i + 2] * v[i + 2];
+        s3 += xs[off + i + 3] * v[i + 3];
+      }
+      for (; i < dim; i++) {
+        s0 += xs[off + i] * v[i];
+      }
+      return (s0 + s1) + (s2 + s3);
+    }
+
+    /**
+     * ‖g − ∇L(w)‖² for this step's minibatch gradient g (grad/S, ridge excluded: it carries no
+     * noise): ∇L(w) = Kw − Au in streaming mode, Ĥw − b̂ − γw in dataset mode.
+     */
+    private double noise() {
+      double sum = 0;
+      if (data == null) {
+        final double[] k = pr.k;
+        final double[] a = pr.a;
+        final double[] u = pr.u;
+        for (int i = 0; i < dim; i++) {
+          final double e = grad[i] * invS - (k[i] * w[i] - a[i] * u[i]);
+          sum += e * e;
+        }
+        return sum;
+      }
+      final double[] h = hHat.data;
+      for (int i = 0; i < dim; i++) {
+        final double full = dot(h, i * dim, w, dim) - bHat[i] - pr.gamma * w[i];
+        final double e = grad[i] * invS - full;
+        sum += e * e;
+      }
+      return sum;
+    }
+
+    private ReplicateResult diverged(long step) {
+      return new ReplicateResult(replicate, seed, true, step, step, Estimate.MISSING,
+          Estimate.MISSING, Estimate.MISSING, Estimate.MISSING, new double[0], new double[0],
+          new double[0], new double[0], null, Double.NaN, Double.NaN, new double[0], wallMs());
+    }
+
+    private long wallMs() {
+      return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    private ReplicateResult finish() {
+      // Batch values: Tr Σ per batch around the overall mean (in centred coordinates).
+      final double[] mean = new double[dim];
+      for (int b = 0; b < nb; b++) {
+        for (int i = 0; i < dim; i++) {
+          mean[i] += sumD[b][i];
+        }
+      }
+      double mean2 = 0;
+      for (int i = 0; i < dim; i++) {
+        mean[i] /= measured;
+        mean2 += mean[i] * mean[i];
+      }
+      final double[] bTrace = new double[nb];
+      final double[] bTrain = new double[nb];
+      final double[] bTest = new double[nb];
+      int noiseBatches = 0;
+      for (int b = 0; b < nb; b++) {
+        noiseBatches += countNoise[b] > 0 ? 1 : 0;
+      }
+      final double[] bNoise = new double[noiseBatches];
+      double c2Total = 0;
+      for (int b = 0, k = 0; b < nb; b++) {
+        double dot = 0;
+        for (int i = 0; i < dim; i++) {
+          dot += mean[i] * sumD[b][i];
+        }
+        bTrace[b] = (sumD2[b] - 2 * dot) / count[b] + mean2;
+        bTrain[b] = sumTrain[b] / count[b];
+        bTest[b] = sumTest[b] / count[b];
+        if (countNoise[b] > 0) {
+          bNoise[k++] = sumNoise[b] / countNoise[b];
+        }
+        c2Total += sumD2[b];
+      }
+      // Integrated autocorrelation time of c² = ‖w − centre‖²: batch length × variance of the
+      // batch means / variance of one step (1 for independent steps).
+      final double c2Mean = c2Total / measured;
+      final double c2Var = sumC2Squared / measured - c2Mean * c2Mean;
+      double batchVar = 0;
+      for (int b = 0; b < nb; b++) {
+        final double d = sumD2[b] / count[b] - c2Mean;
+        batchVar += d * d;
+      }
+      final double tau = nb > 1 && c2Var > 0
+          ? ((double) measured / nb) * (batchVar / (nb - 1)) / c2Var : Double.NaN;
+      // Σ as a full matrix, back in the coordinate basis.
+      double[] sigma = null;
+      double maxEig = Double.NaN;
+      if (outer != null) {
+        DMatrixRMaj s = new DMatrixRMaj(dim, dim);
+        for (int i = 0; i < dim; i++) {
+          for (int j = i; j < dim; j++) {
+            final double v = outer[i * dim + j] / measured - mean[i] * mean[j];
+            s.unsafe_set(i, j, v);
+            s.unsafe_set(j, i, v);
+          }
+        }
+        maxEig = maxEigenvalue(s);
+        sigma = pr.toCoordinates(s).data;
+      }
+      final double[] tailValues = new double[tails.length];
+      for (int g = 0; g < tails.length; g++) {
+        tailValues[g] = tails[g].estimate();
+      }
+      return new ReplicateResult(replicate, seed, false, -1, steps, Estimate.ofBatchMeans(bTrace),
+          Estimate.ofBatchMeans(bTrain), Estimate.ofBatchMeans(bTest),
+          Estimate.ofBatchMeans(bNoise), bTrace, bTrain, bTest, bNoise, sigma, maxEig, tau,
+          tailValues, wallMs());
+    }
+  }
+
+  /** The largest eigenvalue of a small symmetric matrix (NaN if EJML does not converge). */
+  public static double maxEigenvalue(DMatrixRMaj s) {
+    EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(s.numRows, false,
+        true);
+    if (!eig.decompose(s.copy())) {
+      return Double.NaN;
+    }
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < s.numRows; i++) {
+      max = Math.max(max, eig.getEigenvalue(i).getReal());
+    }
+    return max;
+  }
+
+  /**
+   * Uniform integers in [0, n) by Lemire's multiply-and-reject, from the two 32-bit halves of
+   * one 64-bit draw: exact (no modulo bias), a division only on the rare rejection path.
+   */
+  static final class BoundedInts {
+    private static final long MASK = 0xFFFF_FFFFL;
+    private final UniformRandomProvider rng;
+    private long bits;
+    private boolean half;
+
+    BoundedInts(UniformRandomProvider rng) {
+      this.rng = rng;
+    }
+
+    int next(int n) {
+      long m = next32() * n;
+      long low = m & MASK;
+      if (low < n) {
+        final long t = (0x1_0000_0000L - n) % n;
+        while (low < t) {
+          m = next32() * n;
+          low = m & MASK;
+        }
+      }
+      return (int) (m >>> 32);
+    }
+
+    private long next32() {
+      if (half) {
+        half = false;
+        return bits >>> 32;
+      }
+      bits = rng.nextLong();
+      half = true;
+      return bits & MASK;
+    }
+  }
+}
