@@ -196,6 +196,29 @@ public final class Simulator {
     return new Chain(cell, pr, r, data, fit).run();
   }
 
+  /**
+   * {@code count} independent minibatches drawn at a fixed w by the cell's sampler (the code
+   * path the chain uses), for tests of the samplers' laws: row k holds the minibatch gradient
+   * (1/S)Σⱼx̃ⱼ(x̃ⱼᵀw − yⱼ) (ridge excluded) in its first D entries and the minibatch data loss
+   * (1/2S)Σⱼ(x̃ⱼᵀw − yⱼ)² last, in the problem's coordinates (A's eigenbasis). The stream is
+   * that of replicate {@code r}.
+   */
+  static double[][] minibatches(Cell cell, int r, double[] w, int count) {
+    Problem pr = Problem.of(cell);
+    Dataset d = cell.simulate().mode() == Simulate.Mode.DATASET ? dataset(cell, pr, r) : null;
+    Chain chain = new Chain(cell, pr, r, d, d == null ? null : fit(pr, d));
+    double[][] out = new double[count][pr.dim + 1];
+    for (int k = 0; k < count; k++) {
+      System.arraycopy(w, 0, chain.w, 0, pr.dim);
+      final double loss = chain.sampleBatch();
+      for (int i = 0; i < pr.dim; i++) {
+        out[k][i] = chain.grad[i] * chain.invS;
+      }
+      out[k][pr.dim] = 0.5 * loss * chain.invS;
+    }
+    return out;
+  }
+
   /** One replicate's state, buffers and accumulators. */
   private static final class Chain {
     private final long t0 = System.nanoTime();
@@ -321,7 +344,7 @@ public final class Simulator {
       HillTail tail = tails.length == 0 ? null : tails[0];
       for (long step = 1; step <= steps; step++) {
         // Step 1: the minibatch gradient (without the ridge) and data loss at w_{t−1}.
-        final double loss = data != null ? datasetBatch() : exact ? exactBatch() : directBatch();
+        final double loss = sampleBatch();
         final boolean measuring = step > burnIn;
         if (measuring && (step - burnIn) % noiseStride == 0) {
           sumNoise[b] += noise();
@@ -387,6 +410,11 @@ public final class Simulator {
         }
       }
       return finish();
+    }
+
+    /** This step's minibatch: returns Σⱼ resⱼ² and leaves Σⱼ x̃ⱼresⱼ in grad. */
+    private double sampleBatch() {
+      return data != null ? datasetBatch() : exact ? exactBatch() : directBatch();
     }
 
     /** Steps in batch {@code b}: the measured steps split as evenly as possible. */
