@@ -235,6 +235,13 @@ public final class SweepJob {
           + "': the output folder exists but holds no sweep manifest (_sweep.json); move it"
           + " away or rerun with --fresh to replace it: " + where);
     }
+    final int version = m.path("schema_version").asInt(-1);
+    if (version != Tables.SCHEMA_VERSION) {
+      throw new SweepRefusedException("Cannot resume sweep '" + plan.spec().name()
+          + "': the output was written with table schema version " + version + " and this"
+          + " build writes version " + Tables.SCHEMA_VERSION + " (docs/schema.md); rerun with"
+          + " --fresh to replace it, or write to another --out: " + where);
+    }
     if (m.get("spec_text").asText().equals(plan.spec().text())) {
       return Existing.RESUME;
     }

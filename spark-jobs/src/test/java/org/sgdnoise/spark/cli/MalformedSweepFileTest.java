@@ -63,9 +63,25 @@ class MalformedSweepFileTest {
         bad("high_dim without alpha", "name: bad\nkind: high_dim\n"
                 + "params: {lr: 0.1, batch: 1, dim: 100}\n",
             "params.alpha (line 3)", "needs alpha"),
-        bad("simulating a kind this build cannot", "name: bad\nkind: l2\n"
-                + "params: {lr: 0.1, batch: 1, weight_decay: 0.1}\nsimulate: {mode: streaming}\n",
-            "simulate.mode (line 4)", "label_noise only", ": streaming"),
+        bad("high_dim in streaming mode", "name: bad\nkind: high_dim\n"
+                + "params: {lr: 0.1, batch: 1, alpha: 2, dim: 10}\nsimulate: {mode: streaming}\n",
+            "simulate.mode (line 4)", "use mode: dataset", ": streaming"),
+        bad("ngd in dataset mode", "name: bad\nkind: ngd\n"
+                + "params: {lr: 0.1, batch: 1, n: 100}\nsimulate: {mode: dataset}\n",
+            "simulate.mode (line 4)", "use mode: streaming", ": dataset"),
+        bad("unknown sampler", OK_HEAD + "params: {lr: 0.1, batch: 1}\n"
+                + "simulate: {mode: streaming, sampler: bartlett}\n",
+            "simulate.sampler (line 4)", "auto, exact, direct", "'bartlett'"),
+        bad("exact sampler in dataset mode", OK_HEAD + "params: {lr: 0.1, batch: 1, n: 100}\n"
+                + "simulate: {mode: dataset, sampler: exact}\n",
+            "simulate.sampler (line 4)", "only to mode: streaming", "'exact'"),
+        bad("tail fraction out of range", OK_HEAD + "params: {lr: 0.1, batch: 1}\n"
+                + "simulate: {mode: streaming, tail_fraction: 0.9}\n",
+            "simulate.tail_fraction (line 4)", "from 1e-7 to 0.5", ": 0.9"),
+        bad("rotation with an input-noise spectrum, simulated", "name: bad\nkind: input_noise\n"
+                + "params: {lr: 0.1, batch: 1, spectrum: [1, 2], input_noise_spectrum: [1, 1],"
+                + " rotation: 3}\nsimulate: {mode: streaming}\n",
+            "params.rotation (line 3)", "does not commute with a rotated A", ": 3"),
         bad("matrices at too large D", OK_HEAD + "matrices: true\n"
                 + "params: {lr: 0.1, batch: 1, dim: 65}\n",
             "matrices (line 3)", "up to D = 64", ": D = 65"),
