@@ -10,7 +10,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A cell is pure: the same sweep on local[1] in one partition and one wave, and on local[2] in
  * seven partitions and waves of five cells, gives identical tables (every column but wall_ms,
- * the only one that measures the machine).
+ * the only one that measures the machine). The same holds for every simulated kind and sampler
+ * across JVMs: a run in this JVM and a run in a fresh one (another JIT, another heap, another
+ * partitioning) write the same bits.
  */
 class DeterminismTest {
   private static final String SWEEP = """
@@ -34,6 +36,68 @@ class DeterminismTest {
         burn_in: 300
         replicates: 3
       """;
+
+  /** Streaming (exact and direct samplers, a rotation) and dataset mode (matrices written). */
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> kinds() {
+    return java.util.stream.Stream.of(
+        org.junit.jupiter.params.provider.Arguments.of("input-noise", """
+            name: input-noise
+            kind: input_noise
+            seed: 11
+            params:
+              lr: [0.05, 0.3]
+              batch: [1, 8]
+              momentum: [0.0, 0.5]
+              input_noise_var: 0.5
+              spectrum: [1.0, 0.5, 0.25]
+              teacher: [1.0, -0.5, 0.25]
+              rotation: 5
+            simulate: {mode: streaming, steps: 4000, burn_in: 400, replicates: 2}
+            """, 8, 2),
+        org.junit.jupiter.params.provider.Arguments.of("l2", """
+            name: l2
+            kind: l2
+            seed: 12
+            matrices: true
+            params:
+              lr: [0.1, 0.4]
+              batch: [4]
+              momentum: [0.0, 0.9]
+              weight_decay: [-0.1, 0.3]
+              spectrum: [1.0, 0.5]
+              teacher: [1.0, -0.5]
+              n: 300
+            simulate: {mode: dataset, sampling: without_replacement, steps: 4000, burn_in: 400,
+              replicates: 2}
+            """, 8, 2));
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.MethodSource("kinds")
+  void sameTablesInAnotherJvm(String name, String sweep, int cells, int replicates,
+      @TempDir Path dir) throws Exception {
+    Path file = dir.resolve(name + ".yaml");
+    Files.writeString(file, sweep);
+    Path one = dir.resolve("one");
+    Path two = dir.resolve("two");
+    CliRun a = CliRun.of("run", file.toString(), "--out", one.toString(), "--master", "local[1]",
+        "--partitions", "1", "--no-analyze");
+    assertThat(a.code()).as(a.err()).isZero();
+    int code = DriverProcess.start(dir.resolve("child.log"), "run", file.toString(), "--out",
+        two.toString(), "--master", "local[2]", "--partitions", "3", "--wave-size", "3",
+        "--no-analyze").waitFor(300);
+    assertThat(code).as(Files.readString(dir.resolve("child.log"))).isZero();
+    Duck.assertSameSweepTables(one.resolve(name), two.resolve(name), cells, replicates);
+    try (Duck duck = new Duck()) {
+      String cellsTable = "read_parquet('" + one.resolve(name + "/cells").toAbsolutePath()
+          + "/*.parquet')";
+      // Every stable cell has its simulated noise and autocorrelation time (no silent nulls).
+      assertThat(duck.count("SELECT count(*) FROM " + cellsTable
+          + " WHERE sim_trace_noise IS NOT NULL AND sim_autocorr_time IS NOT NULL"))
+          .isEqualTo(duck.count("SELECT count(*) FROM " + cellsTable
+              + " WHERE sim_diverged_fraction = 0"));
+    }
+  }
 
   @Test
   void sameTablesWhateverThePartitioning(@TempDir Path dir) throws Exception {

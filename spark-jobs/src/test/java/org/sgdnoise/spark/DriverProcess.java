@@ -37,6 +37,16 @@ final class DriverProcess {
     return new DriverProcess(p, log);
   }
 
+  /** Waits at most {@code seconds} for the driver to end; returns its exit code. */
+  int waitFor(int seconds) throws Exception {
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("the driver did not end within " + seconds + " s; log: "
+          + Files.readString(log));
+    }
+    return process.exitValue();
+  }
+
   /**
    * Waits (polling, at most {@code seconds}) until {@code ready}, then kills the JVM with SIGKILL:
    * no shutdown hooks, no cleanup. Fails if the driver ended first.
