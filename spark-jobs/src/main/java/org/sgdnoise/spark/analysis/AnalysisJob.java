@@ -292,7 +292,7 @@ public final class AnalysisJob {
   /** One row per cell × source × quantity where both a prediction and a simulation exist. */
   private static Dataset<Row> agreement(Dataset<Row> cells) {
     Set<String> needed = new java.util.LinkedHashSet<>(
-        List.of("sweep", "cell_id", "kind", "theory_tail_index"));
+        List.of("sweep", "cell_id", "kind", "theory_tail_index", "sim_tail_index"));
     for (Comparison c : AnalysisTables.COMPARISONS) {
       needed.addAll(List.of(c.predictedColumn(), c.simulatedColumn(), c.seColumn()));
     }
@@ -306,7 +306,7 @@ public final class AnalysisJob {
         }
         AgreementRow row = new AgreementRow(r.getAs("sweep"), r.getAs("cell_id"),
             r.getAs("kind"), c, predicted, simulated, doubleOrNaN(r, c.seColumn()),
-            doubleOrNaN(r, "theory_tail_index"));
+            doubleOrNaN(r, "theory_tail_index"), doubleOrNaN(r, "sim_tail_index"));
         out.add(RowFactory.create(AnalysisTables.values(AnalysisTables.AGREEMENT, row)));
       }
       return out.iterator();

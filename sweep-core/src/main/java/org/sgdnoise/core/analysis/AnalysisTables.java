@@ -40,7 +40,8 @@ public final class AnalysisTables {
 
   /** An agreement row: one cell, one source, one quantity. */
   public record AgreementRow(String sweep, String cellId, String kind, Comparison comparison,
-      double predicted, double simulated, double se, double theoryTailIndex) {}
+      double predicted, double simulated, double se, double theoryTailIndex,
+      double simTailIndex) {}
 
   /** An agreement_summary row. */
   public record SummaryRow(String sweep, String kind, String source, String quantity,
@@ -68,7 +69,8 @@ public final class AnalysisTables {
   public static final List<String> SOURCES =
       List.of("theory", "theory_finite", "paper", "baseline_cts", "baseline_dt");
   /** The simulated quantities. */
-  public static final List<String> QUANTITIES = List.of("trace_sigma", "l_train", "l_test");
+  public static final List<String> QUANTITIES =
+      List.of("trace_sigma", "l_train", "l_test", "trace_noise");
 
   /** Every source × quantity whose prediction is a cells column. */
   public static final List<Comparison> COMPARISONS = comparisons();
@@ -167,7 +169,7 @@ public final class AnalysisTables {
     c.add(col("source", STRING, false, "", "the prediction: theory, theory_finite (exact theory"
         + " of the replicates' data sets), paper (printed formula), baseline_cts or baseline_dt"
         + " (Hessian approximations)", r -> r.comparison().source()));
-    c.add(col("quantity", STRING, false, "", "trace_sigma, l_train or l_test",
+    c.add(col("quantity", STRING, false, "", "trace_sigma, l_train, l_test or trace_noise (Tr C)",
         r -> r.comparison().quantity()));
     c.add(col("predicted", DOUBLE, false, "", "the source's value (cells column"
         + " <source>_<quantity>)", AgreementRow::predicted));
@@ -182,6 +184,9 @@ public final class AnalysisTables {
     c.add(col("theory_tail_index", DOUBLE, true, "", "the cell's theory_tail_index (filter"
         + " heavy tails: moments of order ≥ β are infinite, so Σ estimates converge slowly"
         + " below β ≈ 4)", r -> nan(r.theoryTailIndex())));
+    c.add(col("sim_tail_index", DOUBLE, true, "", "the cell's measured sim_tail_index (every"
+        + " kind; below 4 the simulated moments and their standard errors are unreliable)",
+        r -> nan(r.simTailIndex())));
     c.add(version());
     return List.copyOf(c);
   }

@@ -61,10 +61,13 @@ class AgreementTest {
         new AnalysisTables.Comparison("theory", "trace_sigma"),
         new AnalysisTables.Comparison("theory_finite", "l_test"),
         new AnalysisTables.Comparison("paper", "l_test"),
-        new AnalysisTables.Comparison("baseline_dt", "l_train"))
-        // The paper column of Tr Σ does not exist.
-        .doesNotContain(new AnalysisTables.Comparison("paper", "trace_sigma"))
-        .hasSize(14);
+        new AnalysisTables.Comparison("baseline_dt", "l_train"),
+        new AnalysisTables.Comparison("theory", "trace_noise"),
+        new AnalysisTables.Comparison("theory_finite", "trace_noise"))
+        // The paper column of Tr Σ does not exist, nor baselines of Tr C.
+        .doesNotContain(new AnalysisTables.Comparison("paper", "trace_sigma"),
+            new AnalysisTables.Comparison("baseline_cts", "trace_noise"))
+        .hasSize(16);
   }
 
   @Test
@@ -115,7 +118,7 @@ class AgreementTest {
         "sim_gamma_star_negative", "grid_step", "status");
     assertThat(AnalysisTables.AGREEMENT.stream().map(Column::name)).containsExactly("sweep",
         "cell_id", "kind", "source", "quantity", "predicted", "simulated", "simulated_se", "z",
-        "rel_error", "theory_tail_index", "schema_version");
+        "rel_error", "theory_tail_index", "sim_tail_index", "schema_version");
     assertThat(AnalysisTables.AGREEMENT_SUMMARY.stream().map(Column::name)).containsExactly(
         "sweep", "kind", "source", "quantity", "cells", "mean_abs_z", "max_abs_z", "within_2se",
         "within_4se", "median_abs_rel_error", "schema_version");
