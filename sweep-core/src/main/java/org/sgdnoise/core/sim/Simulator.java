@@ -647,7 +647,6 @@ public final class Simulator {
         noiseBatches += countNoise[b] > 0 ? 1 : 0;
       }
       final double[] bNoise = new double[noiseBatches];
-      double c2Total = 0;
       for (int b = 0, k = 0; b < nb; b++) {
         double dot = 0;
         for (int i = 0; i < dim; i++) {
@@ -659,19 +658,9 @@ public final class Simulator {
         if (countNoise[b] > 0) {
           bNoise[k++] = sumNoise[b] / countNoise[b];
         }
-        c2Total += sumD2[b];
       }
-      // Integrated autocorrelation time of c² = ‖w − centre‖²: batch length × variance of the
-      // batch means / variance of one step (1 for independent steps).
-      final double c2Mean = c2Total / measured;
-      final double c2Var = sumC2Squared / measured - c2Mean * c2Mean;
-      double batchVar = 0;
-      for (int b = 0; b < nb; b++) {
-        final double d = sumD2[b] / count[b] - c2Mean;
-        batchVar += d * d;
-      }
-      final double tau = nb > 1 && c2Var > 0
-          ? ((double) measured / nb) * (batchVar / (nb - 1)) / c2Var : Double.NaN;
+      // Integrated autocorrelation time of c² = ‖w − centre‖².
+      final double tau = AutocorrTime.of(sumD2, count, sumC2Squared);
       // Σ as a full matrix, back in the coordinate basis.
       double[] sigma = null;
       double maxEig = Double.NaN;
