@@ -1,0 +1,199 @@
+package org.sgdnoise.core.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.simple.RandomSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.sgdnoise.core.data.ImageData;
+
+/**
+ * Gradients of the models against central finite differences, optimiser steps against their
+ * formulas, and the trainer's determinism and noise measurement, on small random data.
+ */
+class ModelsTest {
+
+  /** n images of p pixels in [0, 1] with labels 0 … 9. */
+  static ImageData data(int n, int p, long seed) {
+    UniformRandomProvider rng = RandomSource.XO_SHI_RO_256_PP.create(seed);
+    float[] x = new float[n * p];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = rng.nextFloat();
+    }
+    byte[] y = new byte[n];
+    for (int i = 0; i < n; i++) {
+      y[i] = (byte) rng.nextInt(10);
+    }
+    return new ImageData(x, y, n, p, 10);
+  }
+
+  /**
+   * Every coordinate of the analytic gradient matches (L(θ + h eₖ) − L(θ − h eₖ))/2h: the
+   * difference error is O(h²) ≈ 1e-10 relative here, so 1e-6 relative (plus 1e-9 absolute) would
+   * catch any wrong term.
+   */
+  static void assertGradient(Model model, ImageData d, long seed) {
+    double[] theta = new double[model.size()];
+    UniformRandomProvider rng = RandomSource.XO_SHI_RO_256_PP.create(seed);
+    model.init(theta, rng);
+    for (int i = 0; i < theta.length; i++) {
+      theta[i] += 0.3 * (rng.nextDouble() - 0.5); // away from the symmetric start
+    }
+    int[] rows = {0, 3, 5, 5, 7};
+    double[] grad = new double[model.size()];
+    model.lossAndGradient(theta, d, rows, rows.length, grad);
+    double[] scratch = new double[model.size()];
+    final double h = 1e-5;
+    for (int k = 0; k < theta.length; k++) {
+      final double t = theta[k];
+      theta[k] = t + h;
+      final double up = model.lossAndGradient(theta, d, rows, rows.length, scratch);
+      theta[k] = t - h;
+      final double down = model.lossAndGradient(theta, d, rows, rows.length, scratch);
+      theta[k] = t;
+      final double fd = (up - down) / (2 * h);
+      assertThat(grad[k]).as("∂L/∂θ[%d]", k)
+          .isCloseTo(fd, org.assertj.core.api.Assertions.within(1e-6 * Math.abs(fd) + 1e-9));
+    }
+  }
+
+  @Test
+  void logisticGradientMatchesFiniteDifferences() {
+    assertGradient(new Logistic(6, 10), data(10, 6, 1), 2);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mlp.Loss.class)
+  void mlpGradientMatchesFiniteDifferences(Mlp.Loss loss) {
+    assertGradient(new Mlp(5, 7, 10, loss), data(10, 5, 3), 4);
+  }
+
+  @Test
+  void biasesAreNotDecayed() {
+    Mlp m = new Mlp(5, 7, 10, Mlp.Loss.MSE);
+    long decayed = java.util.stream.IntStream.range(0, m.size()).filter(m::decayed).count();
+    assertThat(decayed).isEqualTo(5 * 7 + 10 * 7);
+    Logistic l = new Logistic(6, 10);
+    assertThat(java.util.stream.IntStream.range(0, l.size()).filter(l::decayed).count())
+        .isEqualTo(60);
+  }
+
+  /** One SGD-with-momentum and one Adam step by hand, with weight decay on a decayed weight. */
+  @Test
+  void optimiserStepsFollowTheirFormulas() {
+    Logistic model = new Logistic(1, 10); // θ₀ is a decayed weight, θ₁₀ a bias
+    double[] theta = new double[model.size()];
+    theta[0] = 2;
+    theta[10] = 2;
+    double[] grad = new double[model.size()];
+    grad[0] = 0.5;
+    grad[10] = 0.5;
+    Optimizer sgd = new Optimizer(Optimizer.Kind.SGD, model, 0.1, 0.9, -0.25);
+    sgd.step(theta, grad);
+    assertThat(theta[0]).isEqualTo(2 - 0.1 * (0.5 - 0.25 * 2));
+    assertThat(theta[10]).isEqualTo(2 - 0.1 * 0.5);
+    sgd.step(theta, grad);
+    double m0 = 0.5 - 0.5; // first step's momentum of θ₀
+    assertThat(theta[0]).isEqualTo(2 - 0.1 * (0.9 * m0 + (0.5 - 0.25 * 2)));
+    double[] a = new double[model.size()];
+    a[0] = 1;
+    Optimizer adam = new Optimizer(Optimizer.Kind.ADAM, model, 0.01, 0, 0);
+    adam.step(a, grad);
+    // Bias-corrected first step: m̂ = g, v̂ = g², so θ moves by λ·g/(|g| + ε).
+    assertThat(a[0]).isCloseTo(1 - 0.01 * 0.5 / (0.5 + Optimizer.EPSILON),
+        org.assertj.core.api.Assertions.within(1e-15));
+  }
+
+  static Trainer.Settings settings(Optimizer.Kind opt, double lr, long seed) {
+    return new Trainer.Settings(opt, lr, 0.5, 1e-3, 8, 300, 200, 100, 5, 0.5, 64, seed);
+  }
+
+  @Test
+  void trainingIsDeterministicAndLearns() {
+    ImageData train = separable(200, 1);
+    ImageData test = separable(100, 2);
+    Trainer.Result a = Trainer.run(new Logistic(8, 10), train, test,
+        settings(Optimizer.Kind.SGD, 0.5, 7));
+    Trainer.Result b = Trainer.run(new Logistic(8, 10), train, test,
+        settings(Optimizer.Kind.SGD, 0.5, 7));
+    Trainer.Result c = Trainer.run(new Logistic(8, 10), train, test,
+        settings(Optimizer.Kind.SGD, 0.5, 8));
+    assertThat(b).isEqualTo(a);
+    assertThat(c).isNotEqualTo(a);
+    assertThat(a.diverged()).isFalse();
+    assertThat(a.finalTestAccuracy()).isGreaterThan(0.9);
+    Trainer.Result adam = Trainer.run(new Mlp(8, 16, 10, Mlp.Loss.CROSS_ENTROPY), train, test,
+        settings(Optimizer.Kind.ADAM, 0.01, 7));
+    assertThat(adam.finalTestAccuracy()).isGreaterThan(0.9);
+    assertThat(adam.trainLossVariance()).isPositive();
+  }
+
+  @Test
+  void aHugeLearningRateDivergesAsAResult() {
+    Trainer.Result r = Trainer.run(new Mlp(8, 64, 10, Mlp.Loss.MSE), separable(200, 1),
+        separable(100, 2), new Trainer.Settings(Optimizer.Kind.SGD, 1e6, 0, 0, 8, 300, 200, 100,
+            5, 0.5, 0, 1));
+    assertThat(r.diverged()).isTrue();
+    assertThat(r.divergedStep()).isBetween(1L, 300L);
+  }
+
+  /**
+   * Tr C from per-example gradients equals the mean of ‖g_B − ḡ‖² over minibatches of S drawn
+   * with replacement (Proposition 1), here by Monte Carlo within 4 standard errors.
+   */
+  @Test
+  void noiseTraceIsTheMinibatchGradientVariance() {
+    ImageData d = data(40, 6, 9);
+    Logistic model = new Logistic(6, 10);
+    double[] theta = new double[model.size()];
+    UniformRandomProvider rng = RandomSource.XO_SHI_RO_256_PP.create(10L);
+    for (int i = 0; i < theta.length; i++) {
+      theta[i] = rng.nextDouble() - 0.5;
+    }
+    final int batch = 4;
+    double trC = Trainer.noise(model, d, theta, 40, batch, 3)[0];
+    int[] all = new int[40];
+    for (int i = 0; i < 40; i++) {
+      all[i] = i;
+    }
+    double[] full = new double[model.size()];
+    model.lossAndGradient(theta, d, all, 40, full);
+    double[] g = new double[model.size()];
+    int[] rows = new int[batch];
+    final int draws = 20_000;
+    double sum = 0;
+    double sumSq = 0;
+    for (int t = 0; t < draws; t++) {
+      for (int j = 0; j < batch; j++) {
+        rows[j] = rng.nextInt(40);
+      }
+      model.lossAndGradient(theta, d, rows, batch, g);
+      double e = 0;
+      for (int k = 0; k < g.length; k++) {
+        e += (g[k] - full[k]) * (g[k] - full[k]);
+      }
+      sum += e;
+      sumSq += e * e;
+    }
+    double mean = sum / draws;
+    double se = Math.sqrt((sumSq / draws - mean * mean) / draws);
+    assertThat(Math.abs(mean - trC)).isLessThanOrEqualTo(4 * se);
+  }
+
+  /** Images whose class is written in their pixels (class k: pixel k bright): learnable. */
+  static ImageData separable(int n, long seed) {
+    UniformRandomProvider rng = RandomSource.XO_SHI_RO_256_PP.create(seed);
+    float[] x = new float[n * 8];
+    byte[] y = new byte[n];
+    for (int i = 0; i < n; i++) {
+      int k = rng.nextInt(8);
+      y[i] = (byte) k;
+      for (int j = 0; j < 8; j++) {
+        x[i * 8 + j] = (j == k ? 1f : 0f) + 0.2f * rng.nextFloat();
+      }
+    }
+    return new ImageData(x, y, n, 8, 10);
+  }
+}
