@@ -23,8 +23,14 @@ final class SimCells {
    * {@code null} for theory only).
    */
   static Cell cell(String kind, double lr, String params, String simulate) {
-    String yaml = "name: t\nkind: " + kind + "\nseed: " + SEED + "\nparams: {lr: " + lr + ", "
-        + params + "}\n" + (simulate == null ? "" : "simulate: " + simulate + "\n");
+    return cell(kind, "", lr, params, simulate);
+  }
+
+  /** As {@link #cell(String, double, String, String)} with top-level keys {@code top} (YAML). */
+  static Cell cell(String kind, String top, double lr, String params, String simulate) {
+    String yaml = "name: t\nkind: " + kind + "\nseed: " + SEED + "\n"
+        + (top.isEmpty() ? "" : top + "\n") + "params: {lr: " + lr + ", " + params + "}\n"
+        + (simulate == null ? "" : "simulate: " + simulate + "\n");
     SweepPlan plan = SweepPlan.of(SweepSpec.parse("t.yaml", yaml));
     assertThat(plan.size()).as("cells in %s", yaml).isEqualTo(1);
     return plan.cell(0);
@@ -36,8 +42,13 @@ final class SimCells {
    * theory have none; high_dim keeps its alpha).
    */
   static double criticalLr(String kind, String params) {
+    return criticalLr(kind, "", params);
+  }
+
+  /** As {@link #criticalLr(String, String)} with top-level keys {@code top} (YAML). */
+  static double criticalLr(String kind, String top, String params) {
     String theoryOnly = params.replaceAll(",\\s*n:\\s*[0-9]+", "");
-    return CellEvaluator.evaluate(cell(kind, 1.0, theoryOnly, null)).criticalLr();
+    return CellEvaluator.evaluate(cell(kind, top, 1.0, theoryOnly, null)).criticalLr();
   }
 
   /** |estimate − target| within {@code zMax} of the estimate's standard error. */
