@@ -325,6 +325,77 @@ class KindsAgreementTest {
         .isCloseTo(finite.lTest(), org.assertj.core.api.Assertions.withinPercentage(1e-6));
   }
 
+  // ------------------------------------------------------------------ the full Σ
+
+  /** Replicates behind the entrywise Σ check: the error of each entry is their spread. */
+  private static final int SIGMA_REPLICATES = 32;
+  private static final String SIGMA_SIMULATE = "{mode: streaming, steps: 50000, burn_in: 2000,"
+      + " replicates: " + SIGMA_REPLICATES + "}";
+
+  /** kind, top-level YAML, params (with rotations and teachers that break symmetries), λ/λ_c. */
+  static Stream<Arguments> sigmaMatrices() {
+    return Stream.of(
+        Arguments.of("label_noise", "matrices: true", "batch: 8, momentum: 0.5,"
+            + " spectrum: [2.0, 1.0, 0.25], label_noise_var: 1.0, rotation: 11", 0.4),
+        Arguments.of("label_noise", "matrices: true\nlr_matrix: newton", "batch: 16,"
+            + " momentum: 0.0, spectrum: [1.0, 0.25], label_noise_var: 1.0, rotation: 3", 0.4),
+        Arguments.of("input_noise", "matrices: true", "batch: 8, momentum: 0.0,"
+            + " spectrum: [2.0, 0.5], input_noise_var: 0.3, teacher: [1.0, -1.0], rotation: 5",
+            0.4),
+        Arguments.of("l2", "matrices: true", "batch: 4, momentum: 0.0, spectrum: [2.0, 0.5],"
+            + " weight_decay: 0.3, teacher: [1.0, -1.0]", 0.4),
+        Arguments.of("l2", "matrices: true", "batch: 4, momentum: 0.0, spectrum: [2.0, 0.5],"
+            + " weight_decay: 0.3, teacher: [1.0, -1.0], rotation: 5", 0.4),
+        Arguments.of("l2", "matrices: true\nlr_matrix: newton", "batch: 4, momentum: 0.5,"
+            + " spectrum: [2.0, 0.5], weight_decay: -0.2, teacher: [1.0, 0.5], rotation: 5",
+            0.4));
+  }
+
+  /**
+   * The simulated Σ (in the coordinate basis, {@link ReplicateResult#sigma}) matches the theory's
+   * Σ (with {@code matrices: true}; the matrices table says "coordinate basis") entry by entry,
+   * within 4 standard errors from the spread over {@value #SIGMA_REPLICATES} independent
+   * replicates (t₃₁: P(|t| &gt; 4) ≈ 4·10⁻⁴ per entry, ~30 entries). Rotated features with a
+   * teacher that is not an eigenvector make Σ depend on the basis, so a matrix reported in A's
+   * eigenbasis instead of the coordinate basis fails here although its trace agrees.
+   *
+   * <p><b>Fails for l2 with a rotation and a scalar learning rate</b> (the fifth case): {@code
+   * KindTheory.l2} takes the closed form {@code L2Theory.solveSpectrum(a, γ, Rᵀu, …)} in A's
+   * eigenbasis and returns its Σ and C without rotating them back (R Σ Rᵀ), unlike label and
+   * input noise, whose {@code matrices: true} path solves in the coordinate basis. The
+   * simulation's Σ rotated into the eigenbasis (Rᵀ Σ R) agrees with that theory matrix to 0.1 %.
+   * A bug in the theory's matrices output (the matrices table), not in the simulator; the traces
+   * and losses are basis-free and unaffected.
+   */
+  @ParameterizedTest(name = "{0} {1} {2}")
+  @MethodSource("sigmaMatrices")
+  void simulatedSigmaMatrixMatchesTheTheoryInTheCoordinateBasis(String kind, String top,
+      String params, double fraction) {
+    final double lr = fraction * SimCells.criticalLr(kind, top, params);
+    CellResult r = CellEvaluator.evaluate(SimCells.cell(kind, top, lr, params, SIGMA_SIMULATE));
+    assertThat(r.divergedFraction()).isZero();
+    assertThat(r.sim().tailIndex().mean()).as("measured tail index").isGreaterThan(TAIL_MIN);
+    final var theory = r.theory().sigma();
+    assertThat(theory).as("theory Σ with matrices: true").isNotNull();
+    final int dim = r.cell().dim();
+    List<String> failures = new ArrayList<>();
+    for (int i = 0; i < dim; i++) {
+      for (int j = i; j < dim; j++) {
+        final double[] values = new double[SIGMA_REPLICATES];
+        for (int k = 0; k < SIGMA_REPLICATES; k++) {
+          values[k] = r.replicates().get(k).sigma()[i * dim + j];
+        }
+        Estimate e = Estimate.ofBatchMeans(values);
+        final double z = (e.mean() - theory.get(i, j)) / e.se();
+        if (!(Math.abs(z) <= Z_MAX)) {
+          failures.add(String.format("Σ[%d][%d]: sim %.5g ± %.2g vs theory %.5g (z = %.1f)", i,
+              j, e.mean(), e.se(), theory.get(i, j), z));
+        }
+      }
+    }
+    assertThat(failures).as("entries of Σ beyond %s standard errors", Z_MAX).isEmpty();
+  }
+
   // ------------------------------------------------------------------ divergence
 
   /** kind, top-level YAML, params, simulate, λ/λ_c. */
