@@ -45,7 +45,17 @@ public final class CellEvaluator {
       }
     }
     Simulation sim = Simulation.NONE;
-    if (nrep > 0 && diverged == 0) {
+    if (nrep > 0 && diverged == 0 && dataset) {
+      // Each replicate has its own data set, with its own exact stationary values: their spread
+      // is not Monte Carlo error. The mean's error is that of the chains around their own data
+      // sets, √(Σ se_r²)/R, what a comparison with the finite-data theory needs.
+      sim = new Simulation(acrossDataSets(reps, ReplicateResult::traceSigma),
+          acrossDataSets(reps, ReplicateResult::lTrain),
+          acrossDataSets(reps, ReplicateResult::lTest),
+          acrossDataSets(reps, ReplicateResult::traceNoise),
+          pool(reps, ReplicateResult::tailGroups), meanAutocorrTime(reps),
+          meanSigma(reps, cell.dim()));
+    } else if (nrep > 0 && diverged == 0) {
       sim = new Simulation(pool(reps, ReplicateResult::batchTraceSigma),
           pool(reps, ReplicateResult::batchLTrain), pool(reps, ReplicateResult::batchLTest),
           pool(reps, ReplicateResult::batchTraceNoise), pool(reps, ReplicateResult::tailGroups),
@@ -91,6 +101,25 @@ public final class CellEvaluator {
       }
     }
     return mean;
+  }
+
+  /**
+   * The mean of the replicates' estimates, with the standard error of that mean given each
+   * replicate's own (independent chains on different data sets): √(Σ se_r²)/R.
+   */
+  private static Estimate acrossDataSets(List<ReplicateResult> reps,
+      java.util.function.Function<ReplicateResult, Estimate> of) {
+    double sum = 0;
+    double var = 0;
+    int batches = 0;
+    for (ReplicateResult r : reps) {
+      Estimate e = of.apply(r);
+      sum += e.mean();
+      var += e.se() * e.se();
+      batches += e.batches();
+    }
+    final int n = reps.size();
+    return new Estimate(sum / n, Math.sqrt(var) / n, batches);
   }
 
   /** Pools the batch means of all replicates (independent chains) into one estimate. */

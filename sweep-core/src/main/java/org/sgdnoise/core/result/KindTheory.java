@@ -143,7 +143,8 @@ final class KindTheory {
           ? L2Theory.paperNegativeGammaStar1d(a[0] * cell.lr(), cell.batch()) : null;
       Extras extras = Extras.CLOSED_FORM.withGammaStar(g.exists() ? g.gamma() : Double.NaN,
           g.exists() ? g.lTest() : Double.NaN, g.exists() ? g.gamma() < 0 : null, paperNegative);
-      return new Outcome(r.theory(), r.criticalLr(), r.baselines(), null, extras);
+      return new Outcome(toCoordinates(cell, r.theory()), r.criticalLr(), r.baselines(), null,
+          extras);
     }
     DMatrixRMaj am = featureCovariance(cell);
     L2Theory.Iterative r = L2Theory.solveMatrixLr(am, cell.weightDecay(), cell.teacherVector(),
@@ -233,6 +234,29 @@ final class KindTheory {
             : rotate(Rotations.haar(cell.dim(), cell.rotation()), inv);
       }
     };
+  }
+
+  /**
+   * A prediction solved in A's eigenbasis with its Σ and C back in the coordinate basis (RΣRᵀ,
+   * RCRᵀ); unchanged without rotation or matrices. Traces and losses are invariant.
+   */
+  private static Prediction toCoordinates(Cell cell, Prediction p) {
+    if (cell.rotation() == 0 || p.sigma() == null) {
+      return p;
+    }
+    DMatrixRMaj r = Rotations.haar(cell.dim(), cell.rotation());
+    return new Prediction(p.diverges(), p.kappa(), p.trASigma(), p.traceSigma(), p.lTrain(),
+        p.lTest(), p.traceNoise(), conjugate(r, p.sigma()),
+        p.noise() == null ? null : conjugate(r, p.noise()));
+  }
+
+  /** R M Rᵀ. */
+  private static DMatrixRMaj conjugate(DMatrixRMaj r, DMatrixRMaj m) {
+    DMatrixRMaj rm = new DMatrixRMaj(r.numRows, m.numCols);
+    CommonOps_DDRM.mult(r, m, rm);
+    DMatrixRMaj out = new DMatrixRMaj(r.numRows, r.numRows);
+    CommonOps_DDRM.multTransB(rm, r, out);
+    return out;
   }
 
   /** The teacher's coordinates in A's eigenbasis: Rᵀu (u itself without rotation). */
