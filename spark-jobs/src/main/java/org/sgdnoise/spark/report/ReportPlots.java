@@ -127,7 +127,11 @@ public final class ReportPlots {
     return out;
   }
 
-  /** Numeric parameters with more than one value, most values first. */
+  /**
+   * Numeric parameters with more than one value, most values first. Of two that determine each
+   * other (N = αD beside α with D fixed) only the first is an axis: a map or a family of curves
+   * over the other would repeat it.
+   */
   static List<String> varyingAxes(CellTable cells) {
     List<String> v = new ArrayList<>();
     for (String c : NUMERIC_PARAMS) {
@@ -137,7 +141,13 @@ public final class ReportPlots {
     }
     v.sort(Comparator.comparingInt((String c) -> -cells.axis(c).size())
         .thenComparingInt(NUMERIC_PARAMS::indexOf));
-    return v;
+    List<String> out = new ArrayList<>();
+    for (String c : v) {
+      if (out.stream().noneMatch(d -> determines(cells, d, c) && determines(cells, c, d))) {
+        out.add(c);
+      }
+    }
+    return out;
   }
 
   private static void phaseMaps(String sweep, CellTable cells, CellTable boundaries,
