@@ -196,7 +196,7 @@ class PaperFiguresTest {
     String html = Files.readString(report.resolve("index.html"));
     String name = "theory-tail-index-batch-lr";
     assertThat(html).contains("src=\"" + name + ".png\"")
-        .contains("tail index β vs batch size S (the paper&#39;s Figure 7) by aλ");
+        .contains("tail index β vs batch size S (as in the paper&#39;s Figure 7) by aλ");
     byte[] png = Files.readAllBytes(report.resolve(name + ".png"));
     BufferedImage img = ImageIO.read(new ByteArrayInputStream(png));
     assertThat(img.getWidth()).isEqualTo(760);

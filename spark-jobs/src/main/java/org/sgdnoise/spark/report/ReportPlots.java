@@ -343,7 +343,7 @@ public final class ReportPlots {
     String where = label(facet);
     boolean simulated = sources.stream().anyMatch(Charts.Source::points);
     String what = tail && "batch".equals(xc) && simulated
-        ? q.label() + " vs batch size S (the paper's Figure 7)" : q.label() + " vs " + xc;
+        ? q.label() + " vs batch size S (as in the paper's Figure 7)" : q.label() + " vs " + xc;
     JFreeChart chart = Charts.lines(title(sweep, what, where), x, q.label(), yLog, sources,
         seriesLabels, curves, markers);
     String caption = "Lines: " + String.join(", ", sources.stream().filter(s -> !s.points())
