@@ -24,7 +24,9 @@ import org.jfree.chart.JFreeChart;
  *   <li>γ* maps ({@code l2}): the best weight decay over two axes with the γ* = 0 line;
  *   <li>line plots in the style of the paper's Figures 3–7: theory, simulation ± 2 SE and the
  *       baselines against the parameter with the most values, one curve per value of the
- *       parameter with the fewest.
+ *       parameter with the fewest. With a measured tail index the tail-index plot is the
+ *       paper's Figure 7: β against S, one curve per aλ, the exact (Kesten) index, Proposition 7,
+ *       the continuous-time index and the measured (Hill) index ± 2 SE.
  * </ul>
  *
  * Parameters that vary but are not drawn are fixed per plot ("facets"); at most {@value
