@@ -24,7 +24,9 @@ import org.jfree.chart.JFreeChart;
  *   <li>γ* maps ({@code l2}): the best weight decay over two axes with the γ* = 0 line;
  *   <li>line plots in the style of the paper's Figures 3–7: theory, simulation ± 2 SE and the
  *       baselines against the parameter with the most values, one curve per value of the
- *       parameter with the fewest.
+ *       parameter with the fewest. With a measured tail index the tail-index plot is the
+ *       paper's Figure 7: β against S, one curve per aλ, the exact (Kesten) index, Proposition 7,
+ *       the continuous-time index and the measured (Hill) index ± 2 SE.
  * </ul>
  *
  * Parameters that vary but are not drawn are fixed per plot ("facets"); at most {@value
@@ -79,9 +81,33 @@ public final class ReportPlots {
     }
   }
 
-  /** A quantity of the line plots: theory column, simulation and its SE, other sources. */
+  /**
+   * A quantity of the line plots: theory column, simulation and its SE, other sources.
+   * {@code simulatedOnly}: drawn only when the sweep has simulated values of it.
+   */
   record Quantity(String label, String theory, String theoryLabel, String sim, String simSe,
-      List<String[]> others) {}
+      List<String[]> others, boolean simulatedOnly) {
+    Quantity(String label, String theory, String theoryLabel, String sim, String simSe,
+        List<String[]> others) {
+      this(label, theory, theoryLabel, sim, simSe, others, false);
+    }
+
+    boolean isTailIndex() {
+      return theory.equals(TAIL_INDEX);
+    }
+  }
+
+  /** The exact (Kesten) tail index column; its plot is the paper's Figure 7. */
+  static final String TAIL_INDEX = "theory_tail_index";
+  /** The measured (Hill) tail index and its standard error. */
+  static final String SIM_TAIL_INDEX = "sim_tail_index";
+  static final String SIM_TAIL_INDEX_SE = "sim_tail_index_se";
+  /**
+   * Simulated second moments (Tr Σ, losses) whose measured tail index is below this are not
+   * drawn: the variance they estimate does not exist (β ≤ 2), so the sample value is whatever
+   * the largest excursion made it. The tables keep them.
+   */
+  static final double MIN_TAIL_FOR_MOMENTS = 2;
 
   /**
    * All plots for the cells of one sweep.
@@ -103,7 +129,11 @@ public final class ReportPlots {
     return out;
   }
 
-  /** Numeric parameters with more than one value, most values first. */
+  /**
+   * Numeric parameters with more than one value, most values first. Of two that determine each
+   * other (N = αD beside α with D fixed) only the first is an axis: a map or a family of curves
+   * over the other would repeat it.
+   */
   static List<String> varyingAxes(CellTable cells) {
     List<String> v = new ArrayList<>();
     for (String c : NUMERIC_PARAMS) {
@@ -113,7 +143,13 @@ public final class ReportPlots {
     }
     v.sort(Comparator.comparingInt((String c) -> -cells.axis(c).size())
         .thenComparingInt(NUMERIC_PARAMS::indexOf));
-    return v;
+    List<String> out = new ArrayList<>();
+    for (String c : v) {
+      if (out.stream().noneMatch(d -> determines(cells, d, c) && determines(cells, c, d))) {
+        out.add(c);
+      }
+    }
+    return out;
   }
 
   private static void phaseMaps(String sweep, CellTable cells, CellTable boundaries,
@@ -202,15 +238,33 @@ public final class ReportPlots {
     String sc = axes.stream().filter(c -> !c.equals(xc))
         .min(Comparator.comparingInt((String c) -> cells.axis(c).size())
             .thenComparingInt(NUMERIC_PARAMS::indexOf)).orElse(null);
-    List<String> drawn = sc == null ? List.of(xc) : List.of(xc, sc);
     for (Quantity q : quantities(kind)) {
-      if (!cells.hasValues(q.theory())) {
+      if (!cells.hasValues(q.theory()) || (q.simulatedOnly() && !cells.hasValues(q.sim()))) {
         continue;
       }
+      String x = xc;
+      String s = sc;
+      if (figureSeven(q, cells, axes)) {
+        // The paper's Figure 7: β against S, one curve per aλ (the index depends on nothing
+        // else), so Proposition 7's straight lines in S can be read against the measurement.
+        x = "batch";
+        s = axes.stream().filter(c -> !c.equals("batch"))
+            .min(Comparator.comparingInt((String c) -> cells.axis(c).size())
+                .thenComparingInt(NUMERIC_PARAMS::indexOf)).orElse(null);
+      }
+      List<String> drawn = s == null ? List.of(x) : List.of(x, s);
       for (Map<String, Object> facet : facets(cells, drawn, q.theory())) {
-        out.add(linePlot(sweep, kind, q, cells.where(facet), xc, sc, facet));
+        out.add(linePlot(sweep, kind, q, cells.where(facet), x, s, facet));
       }
     }
+  }
+
+  /**
+   * Whether the tail-index plot is the paper's Figure 7 (β against the batch size S): when the
+   * sweep has a measured tail index and S varies.
+   */
+  static boolean figureSeven(Quantity q, CellTable cells, List<String> axes) {
+    return q.isTailIndex() && axes.contains("batch") && cells.hasValues(SIM_TAIL_INDEX);
   }
 
   private static Figure linePlot(String sweep, String kind, Quantity q, CellTable sub,
@@ -226,7 +280,8 @@ public final class ReportPlots {
     sources.add(new Charts.Source(q.theoryLabel(), Charts.SOLID, false));
     cols.add(new String[] {q.theory(), null});
     if (q.sim() != null && sub.hasValues(q.sim())) {
-      sources.add(new Charts.Source("simulation", Charts.SOLID, true));
+      sources.add(new Charts.Source(q.isTailIndex() ? "measured (Hill)" : "simulation",
+          Charts.SOLID, true));
       cols.add(new String[] {q.sim(), q.simSe()});
     }
     Stroke[] styles = {Charts.DASHED, Charts.DOTTED, Charts.DASH_DOT};
@@ -239,9 +294,16 @@ public final class ReportPlots {
     }
     List<Charts.Curve> curves = new ArrayList<>();
     List<Charts.Marker> markers = new ArrayList<>();
+    final boolean tail = q.isTailIndex();
+    // Tail indices depend on aλ alone (1-d): name the curves by it when λ is the series.
+    final double a = oneDimensionalA(sub);
+    final boolean alphaLambda = tail && "lr".equals(sc) && Double.isFinite(a);
+    final boolean hideHeavy = !tail && sub.hasValues(SIM_TAIL_INDEX);
+    int hidden = 0;
     for (int s = 0; s < seriesValues.size(); s++) {
       Object sv = seriesValues.get(s);
-      seriesLabels.add(sc == null ? "" : sc + " = " + format(sv));
+      seriesLabels.add(sc == null ? "" : alphaLambda
+          ? "aλ = " + fmt(a * ((Number) sv).doubleValue()) : sc + " = " + format(sv));
       CellTable rows = sc == null ? sub : sub.where(Map.of(sc, sv));
       List<Object[]> sorted = new ArrayList<>(rows.rows());
       sorted.sort(Comparator.comparingDouble(r -> rows.num(r, xc)));
@@ -251,6 +313,15 @@ public final class ReportPlots {
         double[] ys = sorted.stream().mapToDouble(r -> rows.num(r, c[0])).toArray();
         double[] hw = c[1] == null ? null
             : sorted.stream().mapToDouble(r -> 2 * rows.num(r, c[1])).toArray();
+        if (hideHeavy && c[1] != null) {
+          for (int i = 0; i < ys.length; i++) {
+            if (Double.isFinite(ys[i])
+                && rows.num(sorted.get(i), SIM_TAIL_INDEX) < MIN_TAIL_FOR_MOMENTS) {
+              ys[i] = Double.NaN;
+              hidden++;
+            }
+          }
+        }
         curves.add(new Charts.Curve(k, s, xs, ys, sources.get(k).points()
             ? (hw != null ? hw : new double[xs.length]) : null));
       }
@@ -272,40 +343,79 @@ public final class ReportPlots {
     }
     boolean yLog = logY(curves);
     String where = label(facet);
-    JFreeChart chart = Charts.lines(title(sweep, q.label() + " vs " + xc, where), x,
-        q.label(), yLog, sources, seriesLabels, curves, markers);
+    boolean simulated = sources.stream().anyMatch(Charts.Source::points);
+    String what = tail && "batch".equals(xc) && simulated
+        ? q.label() + " vs batch size S (as in the paper's Figure 7)" : q.label() + " vs " + xc;
+    JFreeChart chart = Charts.lines(title(sweep, what, where), x, q.label(), yLog, sources,
+        seriesLabels, curves, markers);
     String caption = "Lines: " + String.join(", ", sources.stream().filter(s -> !s.points())
-        .map(Charts.Source::label).toList()) + (sources.stream().anyMatch(Charts.Source::points)
-        ? "; points: simulation with error bars of ± 2 standard errors (batch means)" : "")
+        .map(Charts.Source::label).toList()) + (!simulated ? "" : tail
+        ? "; points: measured (Hill) tail index of |w − w*| on the top tail_fraction of each"
+            + " stretch of every replicate, ± 2 standard errors (spread of the stretches)"
+        : "; points: simulation with error bars of ± 2 standard errors (batch means)")
         + (xc.equals("weight_decay") ? "; vertical dashed lines: theory's γ* of each curve" : "")
         + ". Gaps: the theory diverges there" + (sc == null ? "" : "; values of " + sc
-        + " where it diverges everywhere are left out") + ".";
+        + " where it diverges everywhere are left out") + "."
+        + (tail && simulated ? " At a fixed fraction k/n the Hill estimate is biased low once"
+            + " β exceeds about 3 (k/n = 1e-3) to 5 (1e-4), and β ≳ 8 is out of reach of runs"
+            + " of 10⁸ samples (theory sheet §5): where the exact index is large the points"
+            + " fall below it by construction. Where β ≤ 3 they follow the exact index, and"
+            + " the distance to Proposition 7 is the error of the printed formula." : "")
+        + (hidden == 0 ? "" : " " + hidden + " simulated point" + (hidden == 1 ? " is" : "s are")
+            + " left out because the measured tail index is below 2 there: the variance they"
+            + " estimate does not exist (the tables keep them).");
     return new Figure(Section.LINES, fileName(slug(q.theory()), xc, sc, facet),
-        q.label() + " vs " + xc + (sc == null ? "" : " by " + sc)
+        what + (sc == null ? "" : " by " + (alphaLambda ? "aλ" : sc))
             + (where.isEmpty() ? "" : ", " + where), caption, chart, LINE_WIDTH, LINE_HEIGHT);
+  }
+
+  /**
+   * The curvature a of a 1-d problem when all rows share it (a_trace with dim = 1), else NaN.
+   */
+  static double oneDimensionalA(CellTable t) {
+    if (!t.has("a_trace") || !t.has("dim")) {
+      return Double.NaN;
+    }
+    double a = Double.NaN;
+    for (Object[] r : t.rows()) {
+      double v = t.num(r, "a_trace");
+      if (t.num(r, "dim") != 1 || !Double.isFinite(v) || (Double.isFinite(a) && v != a)) {
+        return Double.NaN;
+      }
+      a = v;
+    }
+    return a;
   }
 
   static List<Quantity> quantities(String kind) {
     String[] cts = {null, "continuous-time Hessian approximation"};
     String[] dt = {null, "discrete-time Hessian approximation"};
+    // Dataset mode: the exact theory of the replicates' own data sets, which the simulation
+    // estimates without the data sets' O(N^-½) deviation from the N → ∞ theory.
+    String finite = "exact theory of the replicates' data sets";
     return switch (kind) {
       case "l2", "input_noise" -> List.of(new Quantity("L_test", "theory_l_test", "theory",
-          "sim_l_test", "sim_l_test_se", List.of(new String[] {"paper_l_test",
-              "paper as printed"}, col("baseline_cts_l_test", cts), col("baseline_dt_l_test",
-              dt))));
+          "sim_l_test", "sim_l_test_se", List.of(new String[] {"theory_finite_l_test", finite},
+              new String[] {"paper_l_test", "paper as printed"}, col("baseline_cts_l_test",
+                  cts), col("baseline_dt_l_test", dt))));
       case "high_dim" -> List.of(
           new Quantity("Tr[ÂΣ]", "theory_tr_a_sigma", "theory (Theorem 6, G₊)", null, null,
               List.<String[]>of(new String[] {"baseline_dt_tr_a_sigma",
                   "Hessian approximation"})),
+          new Quantity("Tr Σ", "theory_trace_sigma", "theory (Theorem 6, G₊, large D)",
+              "sim_trace_sigma", "sim_trace_sigma_se",
+              List.<String[]>of(new String[] {"theory_finite_trace_sigma", finite}), true),
           new Quantity("L_train", "theory_l_train", "theory", "sim_l_train", "sim_l_train_se",
-              List.<String[]>of(new String[] {"paper_l_train", "paper as printed (G)"})));
+              List.<String[]>of(new String[] {"theory_finite_l_train", finite},
+                  new String[] {"paper_l_train", "paper as printed (G)"})));
       default -> List.of(
           new Quantity("Tr Σ", "theory_trace_sigma", "theory", "sim_trace_sigma",
-              "sim_trace_sigma_se", List.of(col("baseline_cts_trace_sigma", cts),
-                  col("baseline_dt_trace_sigma", dt))),
-          new Quantity("tail index β", "theory_tail_index", "exact (Kesten)", null, null,
-              List.of(new String[] {"paper_tail_index", "Proposition 7 as printed"},
-                  new String[] {"baseline_cts_tail_index", "continuous time (Mori et al.)"})));
+              "sim_trace_sigma_se", List.of(new String[] {"theory_finite_trace_sigma", finite},
+                  col("baseline_cts_trace_sigma", cts), col("baseline_dt_trace_sigma", dt))),
+          new Quantity("tail index β", TAIL_INDEX, "exact (Kesten)", SIM_TAIL_INDEX,
+              SIM_TAIL_INDEX_SE, List.of(new String[] {"paper_tail_index",
+                  "Proposition 7 as printed"}, new String[] {"baseline_cts_tail_index",
+                  "continuous time (Mori et al.)"})));
     };
   }
 

@@ -51,7 +51,9 @@ public final class ReportWriter {
         "paper_gamma_star_negative", "baseline_cts_trace_sigma", "baseline_cts_l_test",
         "baseline_dt_trace_sigma", "baseline_dt_l_test", "baseline_dt_tr_a_sigma",
         "sim_trace_sigma", "sim_trace_sigma_se", "sim_l_train", "sim_l_train_se", "sim_l_test",
-        "sim_l_test_se", "sim_diverged_fraction"));
+        "sim_l_test_se", "sim_diverged_fraction", "sim_tail_index", "sim_tail_index_se",
+        "theory_finite_trace_sigma", "theory_finite_l_train", "theory_finite_l_test",
+        "a_trace"));
     PLOT_COLUMNS = List.copyOf(c);
   }
 
