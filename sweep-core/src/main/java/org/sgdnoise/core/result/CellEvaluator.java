@@ -53,12 +53,12 @@ public final class CellEvaluator {
           acrossDataSets(reps, ReplicateResult::lTrain),
           acrossDataSets(reps, ReplicateResult::lTest),
           acrossDataSets(reps, ReplicateResult::traceNoise),
-          pool(reps, ReplicateResult::tailGroups), meanAutocorrTime(reps),
+          org.sgdnoise.core.sim.HillTail.pool(all(reps, ReplicateResult::tailGroups)), meanAutocorrTime(reps),
           meanSigma(reps, cell.dim()));
     } else if (nrep > 0 && diverged == 0) {
       sim = new Simulation(pool(reps, ReplicateResult::batchTraceSigma),
           pool(reps, ReplicateResult::batchLTrain), pool(reps, ReplicateResult::batchLTest),
-          pool(reps, ReplicateResult::batchTraceNoise), pool(reps, ReplicateResult::tailGroups),
+          pool(reps, ReplicateResult::batchTraceNoise), org.sgdnoise.core.sim.HillTail.pool(all(reps, ReplicateResult::tailGroups)),
           meanAutocorrTime(reps), meanSigma(reps, cell.dim()));
     }
     double fraction = nrep == 0 ? Double.NaN : (double) diverged / nrep;
@@ -125,6 +125,12 @@ public final class CellEvaluator {
   /** Pools the batch means of all replicates (independent chains) into one estimate. */
   private static Estimate pool(List<ReplicateResult> reps,
       java.util.function.Function<ReplicateResult, double[]> values) {
+    return Estimate.ofBatchMeans(all(reps, values));
+  }
+
+  /** The replicates' values, concatenated in replicate order. */
+  private static double[] all(List<ReplicateResult> reps,
+      java.util.function.Function<ReplicateResult, double[]> values) {
     int total = 0;
     for (ReplicateResult r : reps) {
       total += values.apply(r).length;
@@ -136,6 +142,6 @@ public final class CellEvaluator {
       System.arraycopy(src, 0, all, k, src.length);
       k += src.length;
     }
-    return Estimate.ofBatchMeans(all);
+    return all;
   }
 }

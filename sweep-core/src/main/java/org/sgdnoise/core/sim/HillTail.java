@@ -80,6 +80,24 @@ public final class HillTail {
     return size < heap.length ? Double.NEGATIVE_INFINITY : heap[0];
   }
 
+  /**
+   * Pools Hill estimates of disjoint stretches: the mean of 1/β̂ (each is a mean log-excess,
+   * the quantity Hill's estimator averages; averaging β̂ itself adds a bias of order β/k), its
+   * standard error from their spread, and β = 1/mean with the error carried over (delta
+   * method). Infinite estimates (no excess) count as 1/β̂ = 0. MISSING without estimates.
+   */
+  public static Estimate pool(double[] betas) {
+    if (betas.length == 0) {
+      return Estimate.MISSING;
+    }
+    double[] inverse = new double[betas.length];
+    for (int i = 0; i < betas.length; i++) {
+      inverse[i] = 1 / betas[i];
+    }
+    Estimate g = Estimate.ofBatchMeans(inverse);
+    return new Estimate(1 / g.mean(), g.se() / (g.mean() * g.mean()), g.batches());
+  }
+
   /** β̂, or NaN with fewer than k + 1 values or a zero threshold. */
   public double estimate() {
     if (size < heap.length || !(heap[0] > 0)) {

@@ -48,8 +48,8 @@ public record ReplicateResult(
     double[] tailGroups,
     long wallMs) {
 
-  /** The tail index: mean of the stretches' Hill estimates, with their standard error. */
+  /** The tail index of the stretches' Hill estimates pooled by {@link HillTail#pool}. */
   public Estimate tailIndex() {
-    return Estimate.ofBatchMeans(tailGroups);
+    return HillTail.pool(tailGroups);
   }
 }
