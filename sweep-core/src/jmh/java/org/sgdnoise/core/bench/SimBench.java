@@ -1,5 +1,7 @@
 package org.sgdnoise.core.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,7 +28,9 @@ import org.sgdnoise.core.theory.FiniteDataTheory;
  *
  * <p>Prints one JSON object per line, the baseline's fields ({@code style}: "java", {@code
  * mode}, {@code D}, {@code S}, {@code N}, {@code chain_steps_per_s}, {@code trace_sigma}) plus
- * {@code steps} and every timed run's rate ({@code runs}). With {@code --stream} it first prints
+ * {@code steps}, every timed run's rate ({@code runs}) and the median rate per second of the
+ * thread's CPU time ({@code cpu_steps_per_s}: on a shared machine, wall time also counts the
+ * time the thread waited for a core). With {@code --stream} it first prints
  * the single-threaded read bandwidth of a 256 MiB array ({@code "style": "stream"}), a rough
  * memory roof for the gathered rows of dataset mode.
  *
@@ -41,6 +45,7 @@ public final class SimBench {
   private static final double WARMUP_TOTAL_SECONDS = 1.0;
   private static final long FIRST_STEPS = 10_000;
   private static final int STREAM_DOUBLES = 1 << 25;
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private SimBench() {}
 
@@ -103,7 +108,7 @@ public final class SimBench {
   }
 
   /** One timed run: its rate and result. */
-  record Timed(long steps, double seconds, ReplicateResult result) {
+  record Timed(long steps, double seconds, double cpuSeconds, ReplicateResult result) {
     double rate() {
       return steps / seconds;
     }
@@ -137,22 +142,26 @@ public final class SimBench {
       steps *= t.seconds() < WARMUP_RUN_SECONDS / 4 ? 4 : 2;
     }
     final double[] rates = new double[o.repeats()];
+    final double[] cpuRates = new double[o.repeats()];
     double trace = Double.NaN;
     for (int k = 0; k < rates.length; k++) {
       final Timed t = run(o, mode, dim, batch, steps);
       rates[k] = t.rate();
+      cpuRates[k] = t.steps() / t.cpuSeconds();
       trace = t.result().diverged() ? Double.NaN : t.result().traceSigma().mean();
     }
     final double[] sorted = rates.clone();
     Arrays.sort(sorted);
+    Arrays.sort(cpuRates);
     final StringBuilder runs = new StringBuilder();
     for (double r : rates) {
       runs.append(runs.length() == 0 ? "" : ", ").append(Math.round(r));
     }
     return String.format(Locale.ROOT, "{\"style\": \"java\", \"mode\": \"%s\", \"D\": %d,"
         + " \"S\": %d, \"N\": %d, \"chain_steps_per_s\": %d, \"trace_sigma\": %.6g,"
-        + " \"steps\": %d, \"runs\": [%s]}", mode.yamlName(), dim, batch, o.n(),
-        Math.round(sorted[sorted.length / 2]), trace, steps, runs);
+        + " \"steps\": %d, \"runs\": [%s], \"cpu_steps_per_s\": %d}", mode.yamlName(), dim,
+        batch, o.n(), Math.round(sorted[sorted.length / 2]), trace, steps, runs,
+        Math.round(cpuRates[cpuRates.length / 2]));
   }
 
   /** One replicate of {@code steps} steps (a tenth burn-in), timed around Simulator.run. */
@@ -167,10 +176,12 @@ public final class SimBench {
     final Problem pr = Problem.of(cell);
     final Simulator.Dataset data = dataset ? Simulator.dataset(cell, pr, 0) : null;
     final FiniteDataTheory.Fit fit = dataset ? Simulator.fit(pr, data) : null;
+    final long c0 = THREADS.getCurrentThreadCpuTime();
     final long t0 = System.nanoTime();
     final ReplicateResult r = Simulator.run(cell, pr, 0, data, fit);
     final double seconds = (System.nanoTime() - t0) * 1e-9;
-    return new Timed(r.stepsRun(), seconds, r);
+    final double cpu = (THREADS.getCurrentThreadCpuTime() - c0) * 1e-9;
+    return new Timed(r.stepsRun(), seconds, cpu, r);
   }
 
   /** GB/s of a sequential sum over 256 MiB (best of five passes, four accumulators). */

@@ -74,6 +74,8 @@ public final class Simulator {
   public static final double RUNAWAY_FACTOR = 1e20;
   /** Largest D for which Σ is accumulated as a full matrix (unless the cell writes matrices). */
   public static final int MATRIX_DIM = 16;
+  /** Largest D for which dataset mode keeps a copy of the rows with their labels, (x̃, y). */
+  static final int INTERLEAVE_DIM = 7;
 
   /** Mixed into the replicate seed for the data-set generator. */
   private static final long DATA_STREAM = 0x5EED_DA7A_5E7L;
@@ -93,7 +95,8 @@ public final class Simulator {
 
   /**
    * Heap bytes one replicate allocates (the data set dominates in dataset mode: n rows of D
-   * features and a label, plus the index permutation without replacement). An estimate for the
+   * features and a label, a second copy of them with the labels interleaved for D ≤ {@link
+   * #INTERLEAVE_DIM}, plus the index permutation without replacement). An estimate for the
    * front door; it saturates at Long.MAX_VALUE.
    */
   public static long memoryBytes(int dim, long n, Simulate sim) {
@@ -105,6 +108,9 @@ public final class Simulator {
     try {
       long rows = Math.multiplyExact(Math.multiplyExact(n, dim + 1L), 8L);
       long perm = sim.sampling() == Simulate.Sampling.WITHOUT_REPLACEMENT ? 4L * n : 0;
+      if (dim <= INTERLEAVE_DIM) {
+        rows = Math.multiplyExact(rows, 2L);
+      }
       long fit = Math.multiplyExact(8L * dim, dim);
       return Math.addExact(Math.addExact(Math.addExact(rows, perm), fit), vectors);
     } catch (ArithmeticException e) {
@@ -222,7 +228,6 @@ public final class Simulator {
   /** One replicate's state, buffers and accumulators. */
   private static final class Chain {
     private final long t0 = System.nanoTime();
-    private final Cell cell;
     private final Problem pr;
     private final int replicate;
     private final long seed;
@@ -236,7 +241,14 @@ public final class Simulator {
     private final boolean exact;
     // Data set (dataset mode).
     private final Dataset data;
+    private final int rows;
+    /** Rows with their labels, (x̃, y) per row (D ≤ {@link #INTERLEAVE_DIM}), else null. */
+    private final double[] rowsXy;
     private final int[] perm;
+    /** This step's row indices. */
+    private final int[] picks;
+    /** Lemire's rejection threshold 2³² mod n for n rows (with replacement). */
+    private final long pickThreshold;
     private final DMatrixRMaj hHat;
     private final double[] bHat;
     private final boolean noStationaryPoint;
@@ -248,6 +260,11 @@ public final class Simulator {
     private final double[] work;
     private final double[] wStar;
     private final double[] center;
+    /** D = 1: the minibatch's Σⱼ x̃ⱼresⱼ, left by {@link #scalarBatch}. */
+    private double g0;
+    /** D = 1: the full gradient (ridge excluded) is fullSlope·w − fullIntercept. */
+    private final double fullSlope;
+    private final double fullIntercept;
     // Measurement.
     private final long steps;
     private final long burnIn;
@@ -263,11 +280,12 @@ public final class Simulator {
     private double sumC2Squared;
     private final double[] outer;
     private final int noiseStride;
+    /** Measured steps left until the next noise measurement. */
+    private long noiseLeft;
     private final HillTail[] tails;
     private final long tailGroupLength;
 
     Chain(Cell cell, Problem pr, int r, Dataset data, FiniteDataTheory.Fit fit) {
-      this.cell = cell;
       this.pr = pr;
       this.replicate = r;
       this.seed = cell.replicateSeed(r);
@@ -282,8 +300,12 @@ public final class Simulator {
       this.chi2 = !exact ? null : batch == 1 ? () -> square(gauss.sample())
           : AhrensDieterMarsagliaTsangGammaSampler.of(rng, 0.5 * batch, 2.0);
       this.data = data;
+      this.rows = data == null ? 0 : data.rows();
+      this.rowsXy = data != null && dim <= INTERLEAVE_DIM ? interleave(data) : null;
       this.perm = data != null && sim.sampling() == Simulate.Sampling.WITHOUT_REPLACEMENT
           ? identity(data.rows()) : null;
+      this.picks = new int[data == null ? 0 : batch];
+      this.pickThreshold = rows == 0 ? 0 : BoundedInts.threshold(rows);
       this.noStationaryPoint = data != null && fit == null;
       this.hHat = fit == null ? null : fit.h();
       this.bHat = fit == null ? null : fit.b();
@@ -294,6 +316,16 @@ public final class Simulator {
       this.x = new double[dim];
       this.work = new double[dim + 1];
       this.center = wStar.clone();
+      if (dim != 1 || noStationaryPoint) {
+        this.fullSlope = Double.NaN;
+        this.fullIntercept = Double.NaN;
+      } else if (data == null) {
+        this.fullSlope = pr.k[0];
+        this.fullIntercept = pr.a[0] * pr.u[0];
+      } else {
+        this.fullSlope = hHat.data[0] - pr.gamma;
+        this.fullIntercept = bHat[0];
+      }
       this.steps = sim.steps();
       this.burnIn = sim.burnIn();
       this.measured = steps - burnIn;
@@ -327,33 +359,171 @@ public final class Simulator {
       return p;
     }
 
+    /** The data set as rows (x̃, y): one gather per minibatch row instead of two. */
+    private static double[] interleave(Dataset d) {
+      final int dim = d.dim();
+      final int stride = dim + 1;
+      final double[] out = new double[Math.multiplyExact(d.rows(), stride)];
+      for (int row = 0; row < d.rows(); row++) {
+        System.arraycopy(d.xs(), row * dim, out, row * stride, dim);
+        out[row * stride + dim] = d.ys()[row];
+      }
+      return out;
+    }
+
+    /**
+     * Burn-in, then the measured steps in segments within which the batch (of the batch means)
+     * and the tail group do not change, so that a segment sums its measurements in locals.
+     */
     ReplicateResult run() {
       if (noStationaryPoint) {
         return diverged(0);
       }
+      long ranAway = advance(0, burnIn, -1, null);
+      if (ranAway >= 0) {
+        return diverged(ranAway);
+      }
+      System.arraycopy(w, 0, center, 0, dim);
+      noiseLeft = noiseStride;
+      long at = burnIn;
+      int group = 0;
+      long groupEnd = burnIn + tailGroupLength;
+      for (int b = 0; b < nb; b++) {
+        final long batchEnd = at + batchLength(b);
+        while (at < batchEnd) {
+          final HillTail tail = group < tails.length ? tails[group] : null;
+          final long end = tail == null ? batchEnd : Math.min(batchEnd, groupEnd);
+          ranAway = advance(at, end, b, tail);
+          if (ranAway >= 0) {
+            return diverged(ranAway);
+          }
+          count[b] += end - at;
+          at = end;
+          if (tail != null && at == groupEnd) {
+            group++;
+            groupEnd += tailGroupLength;
+          }
+        }
+      }
+      return finish();
+    }
+
+    /**
+     * Runs steps {@code from + 1 … to}, measured into batch {@code b} and offered to {@code
+     * tail} (if not null) unless {@code b < 0} (burn-in). Returns the step at which the iterate
+     * ran away, or −1.
+     */
+    private long advance(long from, long to, int b, HillTail tail) {
+      return dim == 1 ? advanceScalar(from, to, b, tail) : advanceVector(from, to, b, tail);
+    }
+
+    /** {@link #advance} for D = 1: state and sums in locals. */
+    private long advanceScalar(long from, long to, int b, HillTail tail) {
+      final boolean measuring = b >= 0;
+      final double mu = pr.mu;
+      final double gamma = pr.gamma;
+      final double p = pr.p[0];
+      final double u = pr.u[0];
+      final double ws = wStar[0];
+      final double c = center[0];
+      final double runaway = pr.runaway;
+      final double slope = fullSlope;
+      final double intercept = fullIntercept;
+      final long stride = noiseStride;
+      long left = noiseLeft;
+      double thr = tail == null ? Double.POSITIVE_INFINITY : tail.threshold();
+      double w0 = w[0];
+      double m0 = m[0];
+      double sd = 0;
+      double sd2 = 0;
+      double c4 = 0;
+      double lossSum = 0;
+      double norm2 = 0;
+      double test = 0;
+      double noise = 0;
+      long noiseCount = 0;
+      for (long step = from + 1; step <= to; step++) {
+        // Step 1: the minibatch gradient (without the ridge) and data loss at w_{t−1}.
+        final double loss = scalarBatch(w0);
+        final double gs = g0 * invS;
+        // Step 2: ridge, momentum and parameter update.
+        final double mn = mu * m0 + gs + gamma * w0;
+        final double wn = w0 - p * mn;
+        final double dev = Math.abs(wn - ws);
+        if (!(dev * dev <= runaway)) {
+          return step;
+        }
+        // Step 3: measure.
+        if (measuring) {
+          if (--left == 0) {
+            left = stride;
+            final double e = gs - (slope * w0 - intercept);
+            noise += e * e;
+            noiseCount++;
+          }
+          lossSum += loss;
+          norm2 += w0 * w0;
+          final double e = wn - u;
+          test += e * e;
+          final double d = wn - c;
+          final double c2 = d * d;
+          sd += d;
+          sd2 += c2;
+          c4 += c2 * c2;
+          if (dev > thr) {
+            tail.add(dev);
+            thr = tail.threshold();
+          }
+        }
+        w0 = wn;
+        m0 = mn;
+      }
+      w[0] = w0;
+      m[0] = m0;
+      if (measuring) {
+        noiseLeft = left;
+        sumD[b][0] += sd;
+        if (outer != null) {
+          outer[0] += sd2;
+        }
+        addSums(b, sd2, c4, lossSum, norm2, pr.a[0] * test, noise, noiseCount);
+      }
+      return -1;
+    }
+
+    /** {@link #advance} for D ≥ 2. */
+    private long advanceVector(long from, long to, int b, HillTail tail) {
+      final boolean measuring = b >= 0;
       final double mu = pr.mu;
       final double gamma = pr.gamma;
       final double[] p = pr.p;
       final double[] a = pr.a;
       final double[] u = pr.u;
       final double runaway = pr.runaway;
-      int b = 0;
-      long batchEnd = burnIn + batchLength(0);
-      int group = 0;
-      long groupEnd = burnIn + tailGroupLength;
-      HillTail tail = tails.length == 0 ? null : tails[0];
-      for (long step = 1; step <= steps; step++) {
+      final double[] sd = measuring ? sumD[b] : null;
+      long left = noiseLeft;
+      double thr = tail == null ? Double.POSITIVE_INFINITY : tail.threshold();
+      double sd2 = 0;
+      double c4 = 0;
+      double lossSum = 0;
+      double norm2 = 0;
+      double test = 0;
+      double noise = 0;
+      long noiseCount = 0;
+      for (long step = from + 1; step <= to; step++) {
         // Step 1: the minibatch gradient (without the ridge) and data loss at w_{t−1}.
         final double loss = sampleBatch();
-        final boolean measuring = step > burnIn;
-        if (measuring && (step - burnIn) % noiseStride == 0) {
-          sumNoise[b] += noise();
-          countNoise[b]++;
+        if (measuring && --left == 0) {
+          left = noiseStride;
+          noise += noise();
+          noiseCount++;
         }
-        // Step 2: ridge, momentum and parameter update; ‖w_{t−1}‖², L_test and ‖w − w*‖².
+        // Step 2: ridge, momentum and parameter update; ‖w_{t−1}‖², L_test, ‖w − w*‖² and,
+        // measuring, w − centre.
         double oldNorm2 = 0;
-        double test = 0;
+        double tst = 0;
         double dev2 = 0;
+        double c2 = 0;
         for (int i = 0; i < dim; i++) {
           final double wi = w[i];
           oldNorm2 += wi * wi;
@@ -362,59 +532,67 @@ public final class Simulator {
           final double wn = wi - p[i] * mi;
           w[i] = wn;
           final double e = wn - u[i];
-          test += a[i] * e * e;
-          final double d = wn - wStar[i];
-          dev2 += d * d;
+          tst += a[i] * e * e;
+          final double dv = wn - wStar[i];
+          dev2 += dv * dv;
+          if (measuring) {
+            final double d = wn - center[i];
+            sd[i] += d;
+            c2 += d * d;
+          }
         }
         if (!(dev2 <= runaway)) {
-          return diverged(step);
-        }
-        if (step == burnIn) {
-          System.arraycopy(w, 0, center, 0, dim);
+          return step;
         }
         if (!measuring) {
           continue;
         }
         // Step 3: measure.
-        if (step > batchEnd) {
-          b++;
-          batchEnd += batchLength(b);
-        }
-        final double[] sd = sumD[b];
-        double c2 = 0;
-        for (int i = 0; i < dim; i++) {
-          final double d = w[i] - center[i];
-          sd[i] += d;
-          c2 += d * d;
-        }
         if (outer != null) {
           accumulateOuter();
         }
-        sumD2[b] += c2;
-        sumC2Squared += c2 * c2;
-        sumTrain[b] += 0.5 * loss * invS + 0.5 * gamma * oldNorm2;
-        sumTest[b] += 0.5 * test;
-        count[b]++;
-        if (tail != null) {
-          if (step > groupEnd) {
-            group++;
-            groupEnd += tailGroupLength;
-            tail = group < tails.length ? tails[group] : null;
-          }
-          if (tail != null) {
-            final double dev = dim == 1 ? Math.abs(w[0] - wStar[0]) : Math.sqrt(dev2);
-            if (dev > tail.threshold()) {
-              tail.add(dev);
-            }
-          }
+        sd2 += c2;
+        c4 += c2 * c2;
+        lossSum += loss;
+        norm2 += oldNorm2;
+        test += tst;
+        final double dev = Math.sqrt(dev2);
+        if (dev > thr) {
+          tail.add(dev);
+          thr = tail.threshold();
         }
       }
-      return finish();
+      if (measuring) {
+        noiseLeft = left;
+        addSums(b, sd2, c4, lossSum, norm2, test, noise, noiseCount);
+      }
+      return -1;
+    }
+
+    /** Adds a segment's sums to batch {@code b}. */
+    private void addSums(int b, double sd2, double c4, double lossSum, double norm2, double test,
+        double noise, long noiseCount) {
+      sumD2[b] += sd2;
+      sumC2Squared += c4;
+      sumTrain[b] += 0.5 * invS * lossSum + 0.5 * pr.gamma * norm2;
+      sumTest[b] += 0.5 * test;
+      sumNoise[b] += noise;
+      countNoise[b] += noiseCount;
     }
 
     /** This step's minibatch: returns Σⱼ resⱼ² and leaves Σⱼ x̃ⱼresⱼ in grad. */
     private double sampleBatch() {
+      if (dim == 1) {
+        final double loss = scalarBatch(w[0]);
+        grad[0] = g0;
+        return loss;
+      }
       return data != null ? datasetBatch() : exact ? exactBatch() : directBatch();
+    }
+
+    /** D = 1: this step's minibatch at {@code w0}; returns Σⱼ resⱼ², leaves Σⱼ x̃ⱼresⱼ in g0. */
+    private double scalarBatch(double w0) {
+      return data != null ? datasetScalar(w0) : exact ? exactScalar(w0) : directScalar(w0);
     }
 
     /** Steps in batch {@code b}: the measured steps split as evenly as possible. */
@@ -465,6 +643,27 @@ public final class Simulator {
       return loss;
     }
 
+    /** {@link #directBatch} for D = 1 (the same draws in the same order). */
+    private double directScalar(double w0) {
+      final double sa = pr.sqrtA[0];
+      final boolean noisyInput = pr.sqrtB != null;
+      final double sb = noisyInput ? pr.sqrtB[0] : 0;
+      final double u = pr.noTeacher ? 0 : pr.u[0];
+      final double sigma = pr.sigma;
+      double g = 0;
+      double loss = 0;
+      for (int j = 0; j < batch; j++) {
+        final double eps = sigma > 0 ? sigma * gauss.sample() : 0;
+        final double xi = sa * gauss.sample();
+        final double xt = noisyInput ? xi + sb * gauss.sample() : xi;
+        final double res = xt * w0 - (eps + u * xi);
+        g += xt * res;
+        loss += res * res;
+      }
+      g0 = g;
+      return loss;
+    }
+
     /**
      * The exact law of the minibatch (class Javadoc); returns S·vᵀŜv and leaves S·(Ŝv)_x in
      * grad, the scaling the other samplers use.
@@ -487,12 +686,6 @@ public final class Simulator {
       }
       final double s = Math.sqrt(cn2);
       final double sq = Math.sqrt(q);
-      if (dim == 1) {
-        // m = 2: P⊥n is one normal along ĉ⊥ = (−c_y, c_0)/s, and s·ĉ⊥_0 = −c_y = corner.
-        final double zeta = gauss.sample();
-        grad[0] = l[0] * (q * c[0] + sq * corner * zeta);
-        return q * cn2;
-      }
       // S·e = q·c + √q·(s·n − c·(cᵀn)/s), with n over all m = D + 1 coordinates.
       final double[] n = x;
       double t = 0;
@@ -510,66 +703,120 @@ public final class Simulator {
       return q * cn2;
     }
 
+    /**
+     * {@link #exactBatch} for D = 1: m = 2, and P⊥n is one normal along ĉ⊥ = (−c_y, c₀)/s,
+     * where s·ĉ⊥₀ = −c_y = corner.
+     */
+    private double exactScalar(double w0) {
+      final double l = pr.cholDiag[0];
+      final double corner = pr.cholCorner;
+      final double c0 = l * w0 - pr.cholRow[0];
+      final double cn2 = corner * corner + c0 * c0;
+      final double q = chi2.sample();
+      if (!(cn2 > 0)) {
+        g0 = 0;
+        return 0;
+      }
+      final double zeta = gauss.sample();
+      g0 = l * (q * c0 + Math.sqrt(q) * corner * zeta);
+      return q * cn2;
+    }
+
     /** S rows of the data set; returns Σⱼ resⱼ² and leaves Σⱼ x̃ⱼresⱼ in grad. */
     private double datasetBatch() {
+      pickRows();
+      final int[] idx = picks;
       final double[] g = grad;
-      final double[] xs = data.xs();
-      final double[] ys = data.ys();
       final double[] wv = w;
-      final int n = data.rows();
       java.util.Arrays.fill(g, 0.0);
       double loss = 0;
-      if (dim == 1) {
-        final double w0 = wv[0];
-        double g0 = 0;
-        double g1 = 0;
-        double l0 = 0;
-        double l1 = 0;
-        int j = 0;
-        for (; j + 1 < batch; j += 2) {
-          final int ra = row(j, n);
-          final int rb = row(j + 1, n);
-          final double xa = xs[ra];
-          final double xb = xs[rb];
-          final double resA = xa * w0 - ys[ra];
-          final double resB = xb * w0 - ys[rb];
-          g0 += xa * resA;
-          g1 += xb * resB;
-          l0 += resA * resA;
-          l1 += resB * resB;
+      if (rowsXy != null) {
+        final double[] xy = rowsXy;
+        final int stride = dim + 1;
+        for (int j = 0; j < batch; j++) {
+          final int off = idx[j] * stride;
+          final double res = dot(xy, off, wv, dim) - xy[off + dim];
+          axpy(res, xy, off, g, dim);
+          loss += res * res;
         }
-        if (j < batch) {
-          final int ra = row(j, n);
-          final double xa = xs[ra];
-          final double resA = xa * w0 - ys[ra];
-          g0 += xa * resA;
-          l0 += resA * resA;
-        }
-        g[0] = g0 + g1;
-        return l0 + l1;
+        return loss;
       }
+      final double[] xs = data.xs();
+      final double[] ys = data.ys();
       for (int j = 0; j < batch; j++) {
-        final int rowIndex = row(j, n);
-        final int off = rowIndex * dim;
-        final double res = dot(xs, off, wv, dim) - ys[rowIndex];
-        for (int i = 0; i < dim; i++) {
-          g[i] += xs[off + i] * res;
-        }
+        final int row = idx[j];
+        final int off = row * dim;
+        final double res = dot(xs, off, wv, dim) - ys[row];
+        axpy(res, xs, off, g, dim);
         loss += res * res;
       }
       return loss;
     }
 
-    /** The j-th row of this step's minibatch. */
-    private int row(int j, int n) {
-      if (perm == null) {
-        return ints.next(n);
+    /** {@link #datasetBatch} for D = 1, two accumulators of each sum. */
+    private double datasetScalar(double w0) {
+      pickRows();
+      final int[] idx = picks;
+      final double[] xy = rowsXy;
+      double ga = 0;
+      double gb = 0;
+      double la = 0;
+      double lb = 0;
+      int j = 0;
+      for (; j + 1 < batch; j += 2) {
+        final int ra = idx[j] << 1;
+        final int rb = idx[j + 1] << 1;
+        final double xa = xy[ra];
+        final double xb = xy[rb];
+        final double resA = xa * w0 - xy[ra + 1];
+        final double resB = xb * w0 - xy[rb + 1];
+        ga += xa * resA;
+        gb += xb * resB;
+        la += resA * resA;
+        lb += resB * resB;
       }
-      final int pick = j + ints.next(n - j);
-      final int tmp = perm[j];
-      perm[j] = perm[pick];
-      perm[pick] = tmp;
-      return perm[j];
+      if (j < batch) {
+        final int ra = idx[j] << 1;
+        final double xa = xy[ra];
+        final double resA = xa * w0 - xy[ra + 1];
+        ga += xa * resA;
+        la += resA * resA;
+      }
+      g0 = ga + gb;
+      return la + lb;
+    }
+
+    /**
+     * This step's S row indices into {@link #picks}: with replacement S i.i.d. uniform indices,
+     * two from each 64-bit draw (Lemire); without, a partial Fisher–Yates shuffle.
+     */
+    private void pickRows() {
+      final int[] out = picks;
+      final int n = rows;
+      if (perm != null) {
+        for (int j = 0; j < batch; j++) {
+          final int pick = j + ints.next(n - j);
+          final int tmp = perm[j];
+          perm[j] = perm[pick];
+          perm[pick] = tmp;
+          out[j] = perm[j];
+        }
+        return;
+      }
+      if (batch == 1) {
+        out[0] = ints.next(n);
+        return;
+      }
+      final long t = pickThreshold;
+      int j = 0;
+      for (; j + 1 < batch; j += 2) {
+        final long bits = rng.nextLong();
+        out[j] = ints.bounded(bits & BoundedInts.MASK, n, t);
+        out[j + 1] = ints.bounded(bits >>> 32, n, t);
+      }
+      if (j < batch) {
+        out[j] = ints.next(n);
+      }
     }
 
     /** xs[off..off+dim) · v with four accumulators (the JIT does not reorder FP sums). */
@@ -589,6 +836,13 @@ public final class Simulator {
         s0 += xs[off + i] * v[i];
       }
       return (s0 + s1) + (s2 + s3);
+    }
+
+    /** g += r·xs[off..off+dim) (a loop the JIT vectorises). */
+    private static void axpy(double r, double[] xs, int off, double[] g, int dim) {
+      for (int i = 0; i < dim; i++) {
+        g[i] += xs[off + i] * r;
+      }
     }
 
     /**
@@ -714,10 +968,11 @@ public final class Simulator {
 
   /**
    * Uniform integers in [0, n) by Lemire's multiply-and-reject, from the two 32-bit halves of
-   * one 64-bit draw: exact (no modulo bias), a division only on the rare rejection path.
+   * one 64-bit draw: exact (no modulo bias), a division only on the rare rejection path (or
+   * none, with the threshold computed once by {@link #threshold}).
    */
   static final class BoundedInts {
-    private static final long MASK = 0xFFFF_FFFFL;
+    static final long MASK = 0xFFFF_FFFFL;
     private final UniformRandomProvider rng;
     private long bits;
     private boolean half;
@@ -726,17 +981,31 @@ public final class Simulator {
       this.rng = rng;
     }
 
+    /** Lemire's rejection threshold for [0, n): 2³² mod n. */
+    static long threshold(int n) {
+      return (0x1_0000_0000L - n) % n;
+    }
+
     int next(int n) {
       long m = next32() * n;
       long low = m & MASK;
       if (low < n) {
-        final long t = (0x1_0000_0000L - n) % n;
+        final long t = threshold(n);
         while (low < t) {
           m = next32() * n;
           low = m & MASK;
         }
       }
       return (int) (m >>> 32);
+    }
+
+    /**
+     * An integer in [0, n) from the 32 random bits {@code x}, or from fresh bits ({@link #next})
+     * when Lemire's method rejects {@code x}; {@code t} = {@link #threshold}(n).
+     */
+    int bounded(long x, int n, long t) {
+      final long m = x * n;
+      return (m & MASK) < t ? next(n) : (int) (m >>> 32);
     }
 
     private long next32() {
