@@ -37,6 +37,7 @@ import org.sgdnoise.core.theory.FiniteDataTheory;
  * <pre>
  * SimBench [--cases "1,1;1,32;1,1000;2,32;100,32"] [--modes dataset,streaming] [--n 10000]
  *          [--lr 0.1] [--sigma2 0.25] [--seconds 2] [--repeats 3] [--seed 0] [--stream]
+ *          [--burn-in 0.1]   (the fraction of steps not measured: 0.99 times the bare chain)
  * </pre>
  */
 public final class SimBench {
@@ -51,7 +52,7 @@ public final class SimBench {
 
   /** The command line. */
   record Options(List<int[]> cases, List<Simulate.Mode> modes, int n, double lr, double sigma2,
-      double seconds, int repeats, long seed, boolean stream) {
+      double seconds, int repeats, long seed, boolean stream, double burnIn) {
 
     static Options parse(String[] args) {
       String cases = "1,1;1,32;1,1000;2,32;100,32";
@@ -63,6 +64,7 @@ public final class SimBench {
       int repeats = 3;
       long seed = 0;
       boolean stream = false;
+      double burnIn = 0.1;
       for (int i = 0; i < args.length; i++) {
         final String a = args[i];
         if (a.equals("--stream")) {
@@ -82,6 +84,7 @@ public final class SimBench {
           case "--seconds" -> seconds = Double.parseDouble(v);
           case "--repeats" -> repeats = Integer.parseInt(v);
           case "--seed" -> seed = Long.parseLong(v);
+          case "--burn-in" -> burnIn = Double.parseDouble(v);
           default -> throw new IllegalArgumentException("Cannot parse the arguments: unknown: "
               + a);
         }
@@ -103,7 +106,10 @@ public final class SimBench {
         throw new IllegalArgumentException("Cannot bench: --seconds and --repeats must be"
             + " positive: " + seconds + ", " + repeats);
       }
-      return new Options(c, m, n, lr, sigma2, seconds, repeats, seed, stream);
+      if (!(burnIn >= 0 && burnIn < 1)) {
+        throw new IllegalArgumentException("Cannot bench: --burn-in must be in [0, 1): " + burnIn);
+      }
+      return new Options(c, m, n, lr, sigma2, seconds, repeats, seed, stream, burnIn);
     }
   }
 
@@ -164,11 +170,11 @@ public final class SimBench {
         Math.round(cpuRates[cpuRates.length / 2]));
   }
 
-  /** One replicate of {@code steps} steps (a tenth burn-in), timed around Simulator.run. */
+  /** One replicate of {@code steps} steps (a tenth burn-in by default), timed around run. */
   static Timed run(Options o, Simulate.Mode mode, int dim, int batch, long steps) {
     final boolean dataset = mode == Simulate.Mode.DATASET;
     final Simulate sim = new Simulate(mode, Simulate.Sampling.WITH_REPLACEMENT, steps,
-        steps / 10, 1);
+        Math.min(steps - Simulate.MIN_MEASURED_STEPS, (long) (o.burnIn() * steps)), 1);
     final double[] spectrum = new double[dim];
     Arrays.fill(spectrum, 1.0);
     final Cell cell = Cell.labelNoise(0, o.lr(), batch, 0.0, o.sigma2(), spectrum,

@@ -258,10 +258,16 @@ public final class Simulator {
     private final double[] grad;
     private final double[] x;
     private final double[] work;
+    /** Four dot products ({@link #dot4}). */
+    private final double[] dots = new double[4];
     private final double[] wStar;
     private final double[] center;
-    /** D = 1: the minibatch's Σⱼ x̃ⱼresⱼ, left by {@link #scalarBatch}. */
-    private double g0;
+    /**
+     * D = 1: the minibatch's Σⱼ x̃ⱼ² and Σⱼ x̃ⱼyⱼ (the gradient sum is hSum·w − bSum, linear in
+     * w), left by {@link #scalarBatch}.
+     */
+    private double hSum;
+    private double bSum;
     /** D = 1: the full gradient (ridge excluded) is fullSlope·w − fullIntercept. */
     private final double fullSlope;
     private final double fullIntercept;
@@ -443,12 +449,16 @@ public final class Simulator {
       double noise = 0;
       long noiseCount = 0;
       for (long step = from + 1; step <= to; step++) {
-        // Step 1: the minibatch gradient (without the ridge) and data loss at w_{t−1}.
+        // Step 1: the minibatch (without the ridge) and its data loss at w_{t−1}. The gradient
+        // (1/S)Σⱼx̃ⱼ(x̃ⱼw − yⱼ) + γw = hs·w − bs is linear in w with coefficients that do not
+        // depend on w, so the next step's sampling overlaps this step's update.
         final double loss = scalarBatch(w0);
-        final double gs = g0 * invS;
-        // Step 2: ridge, momentum and parameter update.
-        final double mn = mu * m0 + gs + gamma * w0;
-        final double wn = w0 - p * mn;
+        final double hs = hSum * invS + gamma;
+        final double bs = bSum * invS;
+        // Step 2: momentum and parameter update; without momentum w_t = (1 − p·hs)w + p·bs,
+        // one multiply-add of latency from one step to the next.
+        final double mn = mu * m0 + (hs * w0 - bs);
+        final double wn = mu == 0 ? (1 - p * hs) * w0 + p * bs : w0 - p * mn;
         final double dev = Math.abs(wn - ws);
         if (!(dev * dev <= runaway)) {
           return step;
@@ -457,7 +467,7 @@ public final class Simulator {
         if (measuring) {
           if (--left == 0) {
             left = stride;
-            final double e = gs - (slope * w0 - intercept);
+            final double e = (hSum * invS - slope) * w0 - (bs - intercept);
             noise += e * e;
             noiseCount++;
           }
@@ -584,13 +594,16 @@ public final class Simulator {
     private double sampleBatch() {
       if (dim == 1) {
         final double loss = scalarBatch(w[0]);
-        grad[0] = g0;
+        grad[0] = hSum * w[0] - bSum;
         return loss;
       }
       return data != null ? datasetBatch() : exact ? exactBatch() : directBatch();
     }
 
-    /** D = 1: this step's minibatch at {@code w0}; returns Σⱼ resⱼ², leaves Σⱼ x̃ⱼresⱼ in g0. */
+    /**
+     * D = 1: this step's minibatch at {@code w0}; returns Σⱼ resⱼ² and leaves Σⱼ x̃ⱼ², Σⱼ x̃ⱼyⱼ in
+     * hSum, bSum.
+     */
     private double scalarBatch(double w0) {
       return data != null ? datasetScalar(w0) : exact ? exactScalar(w0) : directScalar(w0);
     }
@@ -650,17 +663,21 @@ public final class Simulator {
       final double sb = noisyInput ? pr.sqrtB[0] : 0;
       final double u = pr.noTeacher ? 0 : pr.u[0];
       final double sigma = pr.sigma;
-      double g = 0;
+      double h = 0;
+      double by = 0;
       double loss = 0;
       for (int j = 0; j < batch; j++) {
         final double eps = sigma > 0 ? sigma * gauss.sample() : 0;
         final double xi = sa * gauss.sample();
         final double xt = noisyInput ? xi + sb * gauss.sample() : xi;
-        final double res = xt * w0 - (eps + u * xi);
-        g += xt * res;
+        final double y = eps + u * xi;
+        final double res = xt * w0 - y;
+        h += xt * xt;
+        by += xt * y;
         loss += res * res;
       }
-      g0 = g;
+      hSum = h;
+      bSum = by;
       return loss;
     }
 
@@ -705,20 +722,25 @@ public final class Simulator {
 
     /**
      * {@link #exactBatch} for D = 1: m = 2, and P⊥n is one normal along ĉ⊥ = (−c_y, c₀)/s,
-     * where s·ĉ⊥₀ = −c_y = corner.
+     * where s·ĉ⊥₀ = −c_y = corner: the gradient sum l(q·c₀ + √q·corner·ζ) with c₀ = lw − r is
+     * (l²q)w − (lqr − l√q·corner·ζ).
      */
     private double exactScalar(double w0) {
       final double l = pr.cholDiag[0];
+      final double r = pr.cholRow[0];
       final double corner = pr.cholCorner;
-      final double c0 = l * w0 - pr.cholRow[0];
+      final double c0 = l * w0 - r;
       final double cn2 = corner * corner + c0 * c0;
       final double q = chi2.sample();
       if (!(cn2 > 0)) {
-        g0 = 0;
+        hSum = 0;
+        bSum = 0;
         return 0;
       }
       final double zeta = gauss.sample();
-      g0 = l * (q * c0 + Math.sqrt(q) * corner * zeta);
+      final double lq = l * q;
+      hSum = lq * l;
+      bSum = lq * r - l * Math.sqrt(q) * corner * zeta;
       return q * cn2;
     }
 
@@ -741,9 +763,32 @@ public final class Simulator {
         }
         return loss;
       }
+      // Four rows at a time: their residuals share the loads of w and their gradient terms one
+      // pass over g, and four rows' cache misses are in flight together.
       final double[] xs = data.xs();
       final double[] ys = data.ys();
-      for (int j = 0; j < batch; j++) {
+      final double[] d4 = dots;
+      int j = 0;
+      for (; j + 3 < batch; j += 4) {
+        final int r0 = idx[j];
+        final int r1 = idx[j + 1];
+        final int r2 = idx[j + 2];
+        final int r3 = idx[j + 3];
+        final int o0 = r0 * dim;
+        final int o1 = r1 * dim;
+        final int o2 = r2 * dim;
+        final int o3 = r3 * dim;
+        dot4(xs, o0, o1, o2, o3, wv, dim, d4);
+        final double res0 = d4[0] - ys[r0];
+        final double res1 = d4[1] - ys[r1];
+        final double res2 = d4[2] - ys[r2];
+        final double res3 = d4[3] - ys[r3];
+        for (int i = 0; i < dim; i++) {
+          g[i] += (xs[o0 + i] * res0 + xs[o1 + i] * res1) + (xs[o2 + i] * res2 + xs[o3 + i] * res3);
+        }
+        loss += (res0 * res0 + res1 * res1) + (res2 * res2 + res3 * res3);
+      }
+      for (; j < batch; j++) {
         final int row = idx[j];
         final int off = row * dim;
         final double res = dot(xs, off, wv, dim) - ys[row];
@@ -753,13 +798,52 @@ public final class Simulator {
       return loss;
     }
 
+    /** The dot products of rows o0…o3 of {@code xs} with v into {@code out[0..4)}. */
+    private static void dot4(double[] xs, int o0, int o1, int o2, int o3, double[] v, int dim,
+        double[] out) {
+      double a0 = 0;
+      double a1 = 0;
+      double a2 = 0;
+      double a3 = 0;
+      double b0 = 0;
+      double b1 = 0;
+      double b2 = 0;
+      double b3 = 0;
+      int i = 0;
+      for (; i + 1 < dim; i += 2) {
+        final double v0 = v[i];
+        final double v1 = v[i + 1];
+        a0 += xs[o0 + i] * v0;
+        a1 += xs[o1 + i] * v0;
+        a2 += xs[o2 + i] * v0;
+        a3 += xs[o3 + i] * v0;
+        b0 += xs[o0 + i + 1] * v1;
+        b1 += xs[o1 + i + 1] * v1;
+        b2 += xs[o2 + i + 1] * v1;
+        b3 += xs[o3 + i + 1] * v1;
+      }
+      if (i < dim) {
+        final double v0 = v[i];
+        a0 += xs[o0 + i] * v0;
+        a1 += xs[o1 + i] * v0;
+        a2 += xs[o2 + i] * v0;
+        a3 += xs[o3 + i] * v0;
+      }
+      out[0] = a0 + b0;
+      out[1] = a1 + b1;
+      out[2] = a2 + b2;
+      out[3] = a3 + b3;
+    }
+
     /** {@link #datasetBatch} for D = 1, two accumulators of each sum. */
     private double datasetScalar(double w0) {
       pickRows();
       final int[] idx = picks;
       final double[] xy = rowsXy;
-      double ga = 0;
-      double gb = 0;
+      double ha = 0;
+      double hb = 0;
+      double ba = 0;
+      double bb = 0;
       double la = 0;
       double lb = 0;
       int j = 0;
@@ -767,22 +851,29 @@ public final class Simulator {
         final int ra = idx[j] << 1;
         final int rb = idx[j + 1] << 1;
         final double xa = xy[ra];
+        final double ya = xy[ra + 1];
         final double xb = xy[rb];
-        final double resA = xa * w0 - xy[ra + 1];
-        final double resB = xb * w0 - xy[rb + 1];
-        ga += xa * resA;
-        gb += xb * resB;
+        final double yb = xy[rb + 1];
+        final double resA = xa * w0 - ya;
+        final double resB = xb * w0 - yb;
+        ha += xa * xa;
+        hb += xb * xb;
+        ba += xa * ya;
+        bb += xb * yb;
         la += resA * resA;
         lb += resB * resB;
       }
       if (j < batch) {
         final int ra = idx[j] << 1;
         final double xa = xy[ra];
-        final double resA = xa * w0 - xy[ra + 1];
-        ga += xa * resA;
+        final double ya = xy[ra + 1];
+        final double resA = xa * w0 - ya;
+        ha += xa * xa;
+        ba += xa * ya;
         la += resA * resA;
       }
-      g0 = ga + gb;
+      hSum = ha + hb;
+      bSum = ba + bb;
       return la + lb;
     }
 
@@ -862,7 +953,17 @@ public final class Simulator {
         return sum;
       }
       final double[] h = hHat.data;
-      for (int i = 0; i < dim; i++) {
+      final double[] d4 = dots;
+      int i = 0;
+      for (; i + 3 < dim; i += 4) {
+        dot4(h, i * dim, (i + 1) * dim, (i + 2) * dim, (i + 3) * dim, w, dim, d4);
+        for (int k = 0; k < 4; k++) {
+          final double full = d4[k] - bHat[i + k] - pr.gamma * w[i + k];
+          final double e = grad[i + k] * invS - full;
+          sum += e * e;
+        }
+      }
+      for (; i < dim; i++) {
         final double full = dot(h, i * dim, w, dim) - bHat[i] - pr.gamma * w[i];
         final double e = grad[i] * invS - full;
         sum += e * e;
