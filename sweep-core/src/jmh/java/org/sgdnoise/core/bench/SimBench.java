@@ -32,7 +32,7 @@ import org.sgdnoise.core.theory.FiniteDataTheory;
  * thread's CPU time ({@code cpu_steps_per_s}: on a shared machine, wall time also counts the
  * time the thread waited for a core). With {@code --stream} it first prints
  * the single-threaded read bandwidth of a 256 MiB array ({@code "style": "stream"}), a rough
- * memory roof for the gathered rows of dataset mode.
+ * memory roof for the gathered rows of dataset mode ({@code --cases ""} for that alone).
  *
  * <pre>
  * SimBench [--cases "1,1;1,32;1,1000;2,32;100,32"] [--modes dataset,streaming] [--n 10000]
@@ -91,6 +91,9 @@ public final class SimBench {
       }
       List<int[]> c = new ArrayList<>();
       for (String s : cases.split(";")) {
+        if (s.isBlank()) {
+          continue;
+        }
         String[] ds = s.trim().split(",");
         c.add(new int[] {Integer.parseInt(ds[0].trim()), Integer.parseInt(ds[1].trim())});
       }
