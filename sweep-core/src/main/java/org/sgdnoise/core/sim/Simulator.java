@@ -752,6 +752,26 @@ public final class Simulator {
       final double[] wv = w;
       java.util.Arrays.fill(g, 0.0);
       double loss = 0;
+      if (dim == 2) {
+        // (x̃₀, x̃₁, y) rows: the loops over D unrolled, the sums in locals.
+        final double[] xy = rowsXy;
+        final double w0 = wv[0];
+        final double w1 = wv[1];
+        double g0 = 0;
+        double g1 = 0;
+        for (int j = 0; j < batch; j++) {
+          final int off = idx[j] * 3;
+          final double x0 = xy[off];
+          final double x1 = xy[off + 1];
+          final double res = (x0 * w0 + x1 * w1) - xy[off + 2];
+          g0 += x0 * res;
+          g1 += x1 * res;
+          loss += res * res;
+        }
+        g[0] = g0;
+        g[1] = g1;
+        return loss;
+      }
       if (rowsXy != null) {
         final double[] xy = rowsXy;
         final int stride = dim + 1;
