@@ -857,6 +857,9 @@ public final class Simulator {
 
     /** {@link #datasetBatch} for D = 1, two accumulators of each sum. */
     private double datasetScalar(double w0) {
+      if (perm == null && batch > 1) {
+        return datasetScalarDrawn(w0);
+      }
       pickRows();
       final int[] idx = picks;
       final double[] xy = rowsXy;
@@ -885,6 +888,52 @@ public final class Simulator {
       }
       if (j < batch) {
         final int ra = idx[j] << 1;
+        final double xa = xy[ra];
+        final double ya = xy[ra + 1];
+        final double resA = xa * w0 - ya;
+        ha += xa * xa;
+        ba += xa * ya;
+        la += resA * resA;
+      }
+      hSum = ha + hb;
+      bSum = ba + bb;
+      return la + lb;
+    }
+
+    /**
+     * {@link #datasetScalar} with replacement, S ≥ 2: the rows drawn as they are used, two from
+     * each 64-bit draw as in {@link #pickRows}.
+     */
+    private double datasetScalarDrawn(double w0) {
+      final double[] xy = rowsXy;
+      final int n = rows;
+      final long t = pickThreshold;
+      double ha = 0;
+      double hb = 0;
+      double ba = 0;
+      double bb = 0;
+      double la = 0;
+      double lb = 0;
+      int j = 0;
+      for (; j + 1 < batch; j += 2) {
+        final long bits = rng.nextLong();
+        final int ra = ints.bounded(bits & BoundedInts.MASK, n, t) << 1;
+        final int rb = ints.bounded(bits >>> 32, n, t) << 1;
+        final double xa = xy[ra];
+        final double ya = xy[ra + 1];
+        final double xb = xy[rb];
+        final double yb = xy[rb + 1];
+        final double resA = xa * w0 - ya;
+        final double resB = xb * w0 - yb;
+        ha += xa * xa;
+        hb += xb * xb;
+        ba += xa * ya;
+        bb += xb * yb;
+        la += resA * resA;
+        lb += resB * resB;
+      }
+      if (j < batch) {
+        final int ra = ints.next(n) << 1;
         final double xa = xy[ra];
         final double ya = xy[ra + 1];
         final double resA = xa * w0 - ya;
