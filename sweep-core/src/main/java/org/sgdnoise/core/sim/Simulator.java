@@ -60,6 +60,13 @@ import org.sgdnoise.core.theory.FiniteDataTheory;
  * times the problem's scale. Between λ_c and the pathwise threshold SGD has a stationary law
  * with infinite variance: such runs do not blow up, and their tail index is below 2.
  *
+ * <p>Speed (docs/performance.md, "Simulator"): the run is cut into segments within which the
+ * batch of the batch means and the tail group are fixed, so each segment sums its measurements
+ * in locals; D = 1 keeps w and m in locals and writes the gradient as hs·w − bs, whose
+ * coefficients do not depend on w (the next step's sampling overlaps this step's update);
+ * dataset mode keeps (x̃, y) rows together for D ≤ {@link #INTERLEAVE_DIM}, unrolls D = 2 and
+ * takes larger rows four at a time.
+ *
  * <p>Random numbers: XoShiRo256++ (Commons RNG) seeded from the replicate seed by SplitMix64,
  * Ziggurat normals, Marsaglia–Tsang χ²; the data set comes from a second generator with a
  * derived seed. The inner loops allocate nothing. Same cell and replicate → the same bits.
