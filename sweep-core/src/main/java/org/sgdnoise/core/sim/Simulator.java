@@ -254,8 +254,9 @@ public final class Simulator {
     private final int[] perm;
     /** This step's row indices. */
     private final int[] picks;
-    /** Lemire's rejection threshold 2³² mod n for n rows (with replacement). */
+    /** Lemire's rejection thresholds 2³² mod n and 2²¹ mod n for n rows (with replacement). */
     private final long pickThreshold;
+    private final long pickThreshold21;
     private final DMatrixRMaj hHat;
     private final double[] bHat;
     private final boolean noStationaryPoint;
@@ -319,6 +320,7 @@ public final class Simulator {
           ? identity(data.rows()) : null;
       this.picks = new int[data == null ? 0 : batch];
       this.pickThreshold = rows == 0 ? 0 : BoundedInts.threshold(rows);
+      this.pickThreshold21 = rows == 0 ? 0 : BoundedInts.threshold21(rows);
       this.noStationaryPoint = data != null && fit == null;
       this.hHat = fit == null ? null : fit.h();
       this.bHat = fit == null ? null : fit.b();
@@ -908,8 +910,9 @@ public final class Simulator {
     }
 
     /**
-     * {@link #datasetScalar} with replacement, S ≥ 2: the rows drawn as they are used, two from
-     * each 64-bit draw as in {@link #pickRows}.
+     * {@link #datasetScalar} with replacement, S ≥ 2: the rows drawn as they are used, three from
+     * each 64-bit draw (21-bit Lemire) when n ≤ {@link BoundedInts#MAX_N21}, else two as in
+     * {@link #pickRows}.
      */
     private double datasetScalarDrawn(double w0) {
       final double[] xy = rowsXy;
@@ -922,6 +925,30 @@ public final class Simulator {
       double la = 0;
       double lb = 0;
       int j = 0;
+      if (n <= BoundedInts.MAX_N21) {
+        final long t21 = pickThreshold21;
+        for (; j + 2 < batch; j += 3) {
+          final long bits = rng.nextLong();
+          final int ra = ints.bounded21(bits & BoundedInts.MASK21, n, t21) << 1;
+          final int rb = ints.bounded21((bits >>> 21) & BoundedInts.MASK21, n, t21) << 1;
+          final int rc = ints.bounded21(bits >>> 43, n, t21) << 1;
+          final double xa = xy[ra];
+          final double ya = xy[ra + 1];
+          final double xb = xy[rb];
+          final double yb = xy[rb + 1];
+          final double xc = xy[rc];
+          final double yc = xy[rc + 1];
+          final double resA = xa * w0 - ya;
+          final double resB = xb * w0 - yb;
+          final double resC = xc * w0 - yc;
+          ha += xa * xa + xc * xc;
+          hb += xb * xb;
+          ba += xa * ya + xc * yc;
+          bb += xb * yb;
+          la += resA * resA + resC * resC;
+          lb += resB * resB;
+        }
+      }
       for (; j + 1 < batch; j += 2) {
         final long bits = rng.nextLong();
         final int ra = ints.bounded(bits & BoundedInts.MASK, n, t) << 1;
@@ -1150,6 +1177,9 @@ public final class Simulator {
    */
   static final class BoundedInts {
     static final long MASK = 0xFFFF_FFFFL;
+    static final long MASK21 = (1L << 21) - 1;
+    /** Largest n for 21-bit draws: rejection below n/2²¹ ≤ 1/32. */
+    static final int MAX_N21 = 1 << 16;
     private final UniformRandomProvider rng;
     private long bits;
     private boolean half;
@@ -1161,6 +1191,11 @@ public final class Simulator {
     /** Lemire's rejection threshold for [0, n): 2³² mod n. */
     static long threshold(int n) {
       return (0x1_0000_0000L - n) % n;
+    }
+
+    /** Lemire's rejection threshold for [0, n) from 21 bits: 2²¹ mod n. */
+    static long threshold21(int n) {
+      return (1L << 21) % n;
     }
 
     int next(int n) {
@@ -1183,6 +1218,15 @@ public final class Simulator {
     int bounded(long x, int n, long t) {
       final long m = x * n;
       return (m & MASK) < t ? next(n) : (int) (m >>> 32);
+    }
+
+    /**
+     * {@link #bounded} from 21 random bits {@code x} (n ≤ {@link #MAX_N21}): the same method
+     * with a 21-bit word; {@code t} = {@link #threshold21}(n).
+     */
+    int bounded21(long x, int n, long t) {
+      final long m = x * n;
+      return (m & MASK21) < t ? next(n) : (int) (m >>> 21);
     }
 
     private long next32() {
