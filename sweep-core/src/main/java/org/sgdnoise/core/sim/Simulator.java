@@ -83,6 +83,8 @@ public final class Simulator {
   public static final int MATRIX_DIM = 16;
   /** Largest D for which dataset mode keeps a copy of the rows with their labels, (x̃, y). */
   static final int INTERLEAVE_DIM = 7;
+  /** Tail candidates buffered per call of the Hill estimator. */
+  private static final int TAIL_BUFFER = 256;
 
   /** Mixed into the replicate seed for the data-set generator. */
   private static final long DATA_STREAM = 0x5EED_DA7A_5E7L;
@@ -266,6 +268,12 @@ public final class Simulator {
     private final double[] grad;
     private final double[] x;
     private final double[] work;
+    /**
+     * Values above the tail threshold not yet offered to the segment's Hill estimator: offered
+     * {@link #TAIL_BUFFER} at a time (the same heap: a value at or below the current threshold
+     * changes nothing), so the step loop makes no call while the estimator's heap fills.
+     */
+    private final double[] tailBuffer = new double[TAIL_BUFFER];
     /** Four dot products ({@link #dot4}). */
     private final double[] dots = new double[4];
     private final double[] wStar;
@@ -447,6 +455,7 @@ public final class Simulator {
       final long stride = noiseStride;
       long left = noiseLeft;
       double thr = tail == null ? Double.POSITIVE_INFINITY : tail.threshold();
+      int pending = 0;
       double w0 = w[0];
       double m0 = m[0];
       double sd = 0;
@@ -490,8 +499,12 @@ public final class Simulator {
           sd2 += c2;
           c4 += c2 * c2;
           if (dev > thr) {
-            tail.add(dev);
-            thr = tail.threshold();
+            tailBuffer[pending++] = dev;
+            if (pending == TAIL_BUFFER) {
+              tail.addAll(tailBuffer, pending);
+              pending = 0;
+              thr = tail.threshold();
+            }
           }
         }
         w0 = wn;
@@ -501,6 +514,9 @@ public final class Simulator {
       m[0] = m0;
       if (measuring) {
         noiseLeft = left;
+        if (pending > 0) {
+          tail.addAll(tailBuffer, pending);
+        }
         sumD[b][0] += sd;
         if (outer != null) {
           outer[0] += sd2;
@@ -522,6 +538,7 @@ public final class Simulator {
       final double[] sd = measuring ? sumD[b] : null;
       long left = noiseLeft;
       double thr = tail == null ? Double.POSITIVE_INFINITY : tail.threshold();
+      int pending = 0;
       double sd2 = 0;
       double c4 = 0;
       double lossSum = 0;
@@ -577,12 +594,19 @@ public final class Simulator {
         test += tst;
         final double dev = Math.sqrt(dev2);
         if (dev > thr) {
-          tail.add(dev);
-          thr = tail.threshold();
+          tailBuffer[pending++] = dev;
+          if (pending == TAIL_BUFFER) {
+            tail.addAll(tailBuffer, pending);
+            pending = 0;
+            thr = tail.threshold();
+          }
         }
       }
       if (measuring) {
         noiseLeft = left;
+        if (pending > 0) {
+          tail.addAll(tailBuffer, pending);
+        }
         addSums(b, sd2, c4, lossSum, norm2, test, noise, noiseCount);
       }
       return -1;
