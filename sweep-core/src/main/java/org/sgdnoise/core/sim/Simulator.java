@@ -554,12 +554,10 @@ public final class Simulator {
           noise += noise();
           noiseCount++;
         }
-        // Step 2: ridge, momentum and parameter update; ‖w_{t−1}‖², L_test, ‖w − w*‖² and,
-        // measuring, w − centre.
+        // Step 2: ridge, momentum and parameter update; ‖w_{t−1}‖², L_test and ‖w − w*‖².
         double oldNorm2 = 0;
         double tst = 0;
         double dev2 = 0;
-        double c2 = 0;
         for (int i = 0; i < dim; i++) {
           final double wi = w[i];
           oldNorm2 += wi * wi;
@@ -571,11 +569,6 @@ public final class Simulator {
           tst += a[i] * e * e;
           final double dv = wn - wStar[i];
           dev2 += dv * dv;
-          if (measuring) {
-            final double d = wn - center[i];
-            sd[i] += d;
-            c2 += d * d;
-          }
         }
         if (!(dev2 <= runaway)) {
           return step;
@@ -584,6 +577,12 @@ public final class Simulator {
           continue;
         }
         // Step 3: measure.
+        double c2 = 0;
+        for (int i = 0; i < dim; i++) {
+          final double d = w[i] - center[i];
+          sd[i] += d;
+          c2 += d * d;
+        }
         if (outer != null) {
           accumulateOuter();
         }
