@@ -54,6 +54,13 @@ public final class HillTail {
     }
   }
 
+  /** Offers {@code xs[0..count)} in order, as {@link #add} one by one. Not modified. */
+  public void addAll(double[] xs, int count) {
+    for (int i = 0; i < count; i++) {
+      add(xs[i]);
+    }
+  }
+
   private void siftDown(double x) {
     final double[] h = heap;
     final int n = size;

@@ -60,6 +60,13 @@ import org.sgdnoise.core.theory.FiniteDataTheory;
  * times the problem's scale. Between λ_c and the pathwise threshold SGD has a stationary law
  * with infinite variance: such runs do not blow up, and their tail index is below 2.
  *
+ * <p>Speed (docs/performance.md, "Simulator"): the run is cut into segments within which the
+ * batch of the batch means and the tail group are fixed, so each segment sums its measurements
+ * in locals; D = 1 keeps w and m in locals and writes the gradient as hs·w − bs, whose
+ * coefficients do not depend on w (the next step's sampling overlaps this step's update);
+ * dataset mode keeps (x̃, y) rows together for D ≤ {@link #INTERLEAVE_DIM}, unrolls D = 2 and
+ * takes larger rows four at a time.
+ *
  * <p>Random numbers: XoShiRo256++ (Commons RNG) seeded from the replicate seed by SplitMix64,
  * Ziggurat normals, Marsaglia–Tsang χ²; the data set comes from a second generator with a
  * derived seed. The inner loops allocate nothing. Same cell and replicate → the same bits.
@@ -78,6 +85,10 @@ public final class Simulator {
   public static final double RUNAWAY_FACTOR = 1e100;
   /** Largest D for which Σ is accumulated as a full matrix (unless the cell writes matrices). */
   public static final int MATRIX_DIM = 16;
+  /** Largest D for which dataset mode keeps a copy of the rows with their labels, (x̃, y). */
+  static final int INTERLEAVE_DIM = 7;
+  /** Tail candidates buffered per call of the Hill estimator. */
+  private static final int TAIL_BUFFER = 256;
 
   /** Mixed into the replicate seed for the data-set generator. */
   private static final long DATA_STREAM = 0x5EED_DA7A_5E7L;
@@ -97,7 +108,8 @@ public final class Simulator {
 
   /**
    * Heap bytes one replicate allocates (the data set dominates in dataset mode: n rows of D
-   * features and a label, plus the index permutation without replacement). An estimate for the
+   * features and a label, a second copy of them with the labels interleaved for D ≤ {@link
+   * #INTERLEAVE_DIM}, plus the index permutation without replacement). An estimate for the
    * front door; it saturates at Long.MAX_VALUE.
    */
   public static long memoryBytes(int dim, long n, Simulate sim) {
@@ -109,6 +121,9 @@ public final class Simulator {
     try {
       long rows = Math.multiplyExact(Math.multiplyExact(n, dim + 1L), 8L);
       long perm = sim.sampling() == Simulate.Sampling.WITHOUT_REPLACEMENT ? 4L * n : 0;
+      if (dim <= INTERLEAVE_DIM) {
+        rows = Math.multiplyExact(rows, 2L);
+      }
       long fit = Math.multiplyExact(8L * dim, dim);
       return Math.addExact(Math.addExact(Math.addExact(rows, perm), fit), vectors);
     } catch (ArithmeticException e) {
@@ -226,7 +241,6 @@ public final class Simulator {
   /** One replicate's state, buffers and accumulators. */
   private static final class Chain {
     private final long t0 = System.nanoTime();
-    private final Cell cell;
     private final Problem pr;
     private final int replicate;
     private final long seed;
@@ -240,7 +254,15 @@ public final class Simulator {
     private final boolean exact;
     // Data set (dataset mode).
     private final Dataset data;
+    private final int rows;
+    /** Rows with their labels, (x̃, y) per row (D ≤ {@link #INTERLEAVE_DIM}), else null. */
+    private final double[] rowsXy;
     private final int[] perm;
+    /** This step's row indices. */
+    private final int[] picks;
+    /** Lemire's rejection thresholds 2³² mod n and 2²¹ mod n for n rows (with replacement). */
+    private final long pickThreshold;
+    private final long pickThreshold21;
     private final DMatrixRMaj hHat;
     private final double[] bHat;
     private final boolean noStationaryPoint;
@@ -250,8 +272,25 @@ public final class Simulator {
     private final double[] grad;
     private final double[] x;
     private final double[] work;
+    /**
+     * Values above the tail threshold not yet offered to the segment's Hill estimator: offered
+     * {@link #TAIL_BUFFER} at a time (the same heap: a value at or below the current threshold
+     * changes nothing), so the step loop makes no call while the estimator's heap fills.
+     */
+    private final double[] tailBuffer = new double[TAIL_BUFFER];
+    /** Four dot products ({@link #dot4}). */
+    private final double[] dots = new double[4];
     private final double[] wStar;
     private final double[] center;
+    /**
+     * D = 1: the minibatch's Σⱼ x̃ⱼ² and Σⱼ x̃ⱼyⱼ (the gradient sum is hSum·w − bSum, linear in
+     * w), left by {@link #scalarBatch}.
+     */
+    private double hSum;
+    private double bSum;
+    /** D = 1: the full gradient (ridge excluded) is fullSlope·w − fullIntercept. */
+    private final double fullSlope;
+    private final double fullIntercept;
     // Measurement.
     private final long steps;
     private final long burnIn;
@@ -267,11 +306,12 @@ public final class Simulator {
     private double sumC2Squared;
     private final double[] outer;
     private final int noiseStride;
+    /** Measured steps left until the next noise measurement. */
+    private long noiseLeft;
     private final HillTail[] tails;
     private final long tailGroupLength;
 
     Chain(Cell cell, Problem pr, int r, Dataset data, FiniteDataTheory.Fit fit) {
-      this.cell = cell;
       this.pr = pr;
       this.replicate = r;
       this.seed = cell.replicateSeed(r);
@@ -286,8 +326,13 @@ public final class Simulator {
       this.chi2 = !exact ? null : batch == 1 ? () -> square(gauss.sample())
           : AhrensDieterMarsagliaTsangGammaSampler.of(rng, 0.5 * batch, 2.0);
       this.data = data;
+      this.rows = data == null ? 0 : data.rows();
+      this.rowsXy = data != null && dim <= INTERLEAVE_DIM ? interleave(data) : null;
       this.perm = data != null && sim.sampling() == Simulate.Sampling.WITHOUT_REPLACEMENT
           ? identity(data.rows()) : null;
+      this.picks = new int[data == null ? 0 : batch];
+      this.pickThreshold = rows == 0 ? 0 : BoundedInts.threshold(rows);
+      this.pickThreshold21 = rows == 0 ? 0 : BoundedInts.threshold21(rows);
       this.noStationaryPoint = data != null && fit == null;
       this.hHat = fit == null ? null : fit.h();
       this.bHat = fit == null ? null : fit.b();
@@ -298,6 +343,16 @@ public final class Simulator {
       this.x = new double[dim];
       this.work = new double[dim + 1];
       this.center = wStar.clone();
+      if (dim != 1 || noStationaryPoint) {
+        this.fullSlope = Double.NaN;
+        this.fullIntercept = Double.NaN;
+      } else if (data == null) {
+        this.fullSlope = pr.k[0];
+        this.fullIntercept = pr.a[0] * pr.u[0];
+      } else {
+        this.fullSlope = hHat.data[0] - pr.gamma;
+        this.fullIntercept = bHat[0];
+      }
       this.steps = sim.steps();
       this.burnIn = sim.burnIn();
       this.measured = steps - burnIn;
@@ -331,32 +386,181 @@ public final class Simulator {
       return p;
     }
 
+    /** The data set as rows (x̃, y): one gather per minibatch row instead of two. */
+    private static double[] interleave(Dataset d) {
+      final int dim = d.dim();
+      final int stride = dim + 1;
+      final double[] out = new double[Math.multiplyExact(d.rows(), stride)];
+      for (int row = 0; row < d.rows(); row++) {
+        System.arraycopy(d.xs(), row * dim, out, row * stride, dim);
+        out[row * stride + dim] = d.ys()[row];
+      }
+      return out;
+    }
+
+    /**
+     * Burn-in, then the measured steps in segments within which the batch (of the batch means)
+     * and the tail group do not change, so that a segment sums its measurements in locals.
+     */
     ReplicateResult run() {
       if (noStationaryPoint) {
         return diverged(0);
       }
+      long ranAway = advance(0, burnIn, -1, null);
+      if (ranAway >= 0) {
+        return diverged(ranAway);
+      }
+      System.arraycopy(w, 0, center, 0, dim);
+      noiseLeft = noiseStride;
+      long at = burnIn;
+      int group = 0;
+      long groupEnd = burnIn + tailGroupLength;
+      for (int b = 0; b < nb; b++) {
+        final long batchEnd = at + batchLength(b);
+        while (at < batchEnd) {
+          final HillTail tail = group < tails.length ? tails[group] : null;
+          final long end = tail == null ? batchEnd : Math.min(batchEnd, groupEnd);
+          ranAway = advance(at, end, b, tail);
+          if (ranAway >= 0) {
+            return diverged(ranAway);
+          }
+          count[b] += end - at;
+          at = end;
+          if (tail != null && at == groupEnd) {
+            group++;
+            groupEnd += tailGroupLength;
+          }
+        }
+      }
+      return finish();
+    }
+
+    /**
+     * Runs steps {@code from + 1 … to}, measured into batch {@code b} and offered to {@code
+     * tail} (if not null) unless {@code b < 0} (burn-in). Returns the step at which the iterate
+     * ran away, or −1.
+     */
+    private long advance(long from, long to, int b, HillTail tail) {
+      return dim == 1 ? advanceScalar(from, to, b, tail) : advanceVector(from, to, b, tail);
+    }
+
+    /** {@link #advance} for D = 1: state and sums in locals. */
+    private long advanceScalar(long from, long to, int b, HillTail tail) {
+      final boolean measuring = b >= 0;
+      final double mu = pr.mu;
+      final double gamma = pr.gamma;
+      final double p = pr.p[0];
+      final double u = pr.u[0];
+      final double ws = wStar[0];
+      final double c = center[0];
+      final double runaway = pr.runaway;
+      final double slope = fullSlope;
+      final double intercept = fullIntercept;
+      final long stride = noiseStride;
+      long left = noiseLeft;
+      double thr = tail == null ? Double.POSITIVE_INFINITY : tail.threshold();
+      int pending = 0;
+      double w0 = w[0];
+      double m0 = m[0];
+      double sd = 0;
+      double sd2 = 0;
+      double c4 = 0;
+      double lossSum = 0;
+      double norm2 = 0;
+      double test = 0;
+      double noise = 0;
+      long noiseCount = 0;
+      for (long step = from + 1; step <= to; step++) {
+        // Step 1: the minibatch (without the ridge) and its data loss at w_{t−1}. The gradient
+        // (1/S)Σⱼx̃ⱼ(x̃ⱼw − yⱼ) + γw = hs·w − bs is linear in w with coefficients that do not
+        // depend on w, so the next step's sampling overlaps this step's update.
+        final double loss = scalarBatch(w0);
+        final double hs = hSum * invS + gamma;
+        final double bs = bSum * invS;
+        // Step 2: momentum and parameter update; without momentum w_t = (1 − p·hs)w + p·bs,
+        // one multiply-add of latency from one step to the next.
+        final double mn = mu * m0 + (hs * w0 - bs);
+        final double wn = mu == 0 ? (1 - p * hs) * w0 + p * bs : w0 - p * mn;
+        final double dev = Math.abs(wn - ws);
+        if (!(dev * dev <= runaway)) {
+          return step;
+        }
+        // Step 3: measure.
+        if (measuring) {
+          if (--left == 0) {
+            left = stride;
+            final double e = (hSum * invS - slope) * w0 - (bs - intercept);
+            noise += e * e;
+            noiseCount++;
+          }
+          lossSum += loss;
+          norm2 += w0 * w0;
+          final double e = wn - u;
+          test += e * e;
+          final double d = wn - c;
+          final double c2 = d * d;
+          sd += d;
+          sd2 += c2;
+          c4 += c2 * c2;
+          if (dev > thr) {
+            tailBuffer[pending++] = dev;
+            if (pending == TAIL_BUFFER) {
+              tail.addAll(tailBuffer, pending);
+              pending = 0;
+              thr = tail.threshold();
+            }
+          }
+        }
+        w0 = wn;
+        m0 = mn;
+      }
+      w[0] = w0;
+      m[0] = m0;
+      if (measuring) {
+        noiseLeft = left;
+        if (pending > 0) {
+          tail.addAll(tailBuffer, pending);
+        }
+        sumD[b][0] += sd;
+        if (outer != null) {
+          outer[0] += sd2;
+        }
+        addSums(b, sd2, c4, lossSum, norm2, pr.a[0] * test, noise, noiseCount);
+      }
+      return -1;
+    }
+
+    /** {@link #advance} for D ≥ 2. */
+    private long advanceVector(long from, long to, int b, HillTail tail) {
+      final boolean measuring = b >= 0;
       final double mu = pr.mu;
       final double gamma = pr.gamma;
       final double[] p = pr.p;
       final double[] a = pr.a;
       final double[] u = pr.u;
       final double runaway = pr.runaway;
-      int b = 0;
-      long batchEnd = burnIn + batchLength(0);
-      int group = 0;
-      long groupEnd = burnIn + tailGroupLength;
-      HillTail tail = tails.length == 0 ? null : tails[0];
-      for (long step = 1; step <= steps; step++) {
+      final double[] sd = measuring ? sumD[b] : null;
+      long left = noiseLeft;
+      double thr = tail == null ? Double.POSITIVE_INFINITY : tail.threshold();
+      int pending = 0;
+      double sd2 = 0;
+      double c4 = 0;
+      double lossSum = 0;
+      double norm2 = 0;
+      double test = 0;
+      double noise = 0;
+      long noiseCount = 0;
+      for (long step = from + 1; step <= to; step++) {
         // Step 1: the minibatch gradient (without the ridge) and data loss at w_{t−1}.
         final double loss = sampleBatch();
-        final boolean measuring = step > burnIn;
-        if (measuring && (step - burnIn) % noiseStride == 0) {
-          sumNoise[b] += noise();
-          countNoise[b]++;
+        if (measuring && --left == 0) {
+          left = noiseStride;
+          noise += noise();
+          noiseCount++;
         }
         // Step 2: ridge, momentum and parameter update; ‖w_{t−1}‖², L_test and ‖w − w*‖².
         double oldNorm2 = 0;
-        double test = 0;
+        double tst = 0;
         double dev2 = 0;
         for (int i = 0; i < dim; i++) {
           final double wi = w[i];
@@ -366,25 +570,17 @@ public final class Simulator {
           final double wn = wi - p[i] * mi;
           w[i] = wn;
           final double e = wn - u[i];
-          test += a[i] * e * e;
-          final double d = wn - wStar[i];
-          dev2 += d * d;
+          tst += a[i] * e * e;
+          final double dv = wn - wStar[i];
+          dev2 += dv * dv;
         }
         if (!(dev2 <= runaway)) {
-          return diverged(step);
-        }
-        if (step == burnIn) {
-          System.arraycopy(w, 0, center, 0, dim);
+          return step;
         }
         if (!measuring) {
           continue;
         }
         // Step 3: measure.
-        if (step > batchEnd) {
-          b++;
-          batchEnd += batchLength(b);
-        }
-        final double[] sd = sumD[b];
         double c2 = 0;
         for (int i = 0; i < dim; i++) {
           final double d = w[i] - center[i];
@@ -394,31 +590,58 @@ public final class Simulator {
         if (outer != null) {
           accumulateOuter();
         }
-        sumD2[b] += c2;
-        sumC2Squared += c2 * c2;
-        sumTrain[b] += 0.5 * loss * invS + 0.5 * gamma * oldNorm2;
-        sumTest[b] += 0.5 * test;
-        count[b]++;
-        if (tail != null) {
-          if (step > groupEnd) {
-            group++;
-            groupEnd += tailGroupLength;
-            tail = group < tails.length ? tails[group] : null;
-          }
-          if (tail != null) {
-            final double dev = dim == 1 ? Math.abs(w[0] - wStar[0]) : Math.sqrt(dev2);
-            if (dev > tail.threshold()) {
-              tail.add(dev);
-            }
+        sd2 += c2;
+        c4 += c2 * c2;
+        lossSum += loss;
+        norm2 += oldNorm2;
+        test += tst;
+        final double dev = Math.sqrt(dev2);
+        if (dev > thr) {
+          tailBuffer[pending++] = dev;
+          if (pending == TAIL_BUFFER) {
+            tail.addAll(tailBuffer, pending);
+            pending = 0;
+            thr = tail.threshold();
           }
         }
       }
-      return finish();
+      if (measuring) {
+        noiseLeft = left;
+        if (pending > 0) {
+          tail.addAll(tailBuffer, pending);
+        }
+        addSums(b, sd2, c4, lossSum, norm2, test, noise, noiseCount);
+      }
+      return -1;
+    }
+
+    /** Adds a segment's sums to batch {@code b}. */
+    private void addSums(int b, double sd2, double c4, double lossSum, double norm2, double test,
+        double noise, long noiseCount) {
+      sumD2[b] += sd2;
+      sumC2Squared += c4;
+      sumTrain[b] += 0.5 * invS * lossSum + 0.5 * pr.gamma * norm2;
+      sumTest[b] += 0.5 * test;
+      sumNoise[b] += noise;
+      countNoise[b] += noiseCount;
     }
 
     /** This step's minibatch: returns Σⱼ resⱼ² and leaves Σⱼ x̃ⱼresⱼ in grad. */
     private double sampleBatch() {
+      if (dim == 1) {
+        final double loss = scalarBatch(w[0]);
+        grad[0] = hSum * w[0] - bSum;
+        return loss;
+      }
       return data != null ? datasetBatch() : exact ? exactBatch() : directBatch();
+    }
+
+    /**
+     * D = 1: this step's minibatch at {@code w0}; returns Σⱼ resⱼ² and leaves Σⱼ x̃ⱼ², Σⱼ x̃ⱼyⱼ in
+     * hSum, bSum.
+     */
+    private double scalarBatch(double w0) {
+      return data != null ? datasetScalar(w0) : exact ? exactScalar(w0) : directScalar(w0);
     }
 
     /** Steps in batch {@code b}: the measured steps split as evenly as possible. */
@@ -469,6 +692,31 @@ public final class Simulator {
       return loss;
     }
 
+    /** {@link #directBatch} for D = 1 (the same draws in the same order). */
+    private double directScalar(double w0) {
+      final double sa = pr.sqrtA[0];
+      final boolean noisyInput = pr.sqrtB != null;
+      final double sb = noisyInput ? pr.sqrtB[0] : 0;
+      final double u = pr.noTeacher ? 0 : pr.u[0];
+      final double sigma = pr.sigma;
+      double h = 0;
+      double by = 0;
+      double loss = 0;
+      for (int j = 0; j < batch; j++) {
+        final double eps = sigma > 0 ? sigma * gauss.sample() : 0;
+        final double xi = sa * gauss.sample();
+        final double xt = noisyInput ? xi + sb * gauss.sample() : xi;
+        final double y = eps + u * xi;
+        final double res = xt * w0 - y;
+        h += xt * xt;
+        by += xt * y;
+        loss += res * res;
+      }
+      hSum = h;
+      bSum = by;
+      return loss;
+    }
+
     /**
      * The exact law of the minibatch (class Javadoc); returns S·vᵀŜv and leaves S·(Ŝv)_x in
      * grad, the scaling the other samplers use.
@@ -491,12 +739,6 @@ public final class Simulator {
       }
       final double s = Math.sqrt(cn2);
       final double sq = Math.sqrt(q);
-      if (dim == 1) {
-        // m = 2: P⊥n is one normal along ĉ⊥ = (−c_y, c_0)/s, and s·ĉ⊥_0 = −c_y = corner.
-        final double zeta = gauss.sample();
-        grad[0] = l[0] * (q * c[0] + sq * corner * zeta);
-        return q * cn2;
-      }
       // S·e = q·c + √q·(s·n − c·(cᵀn)/s), with n over all m = D + 1 coordinates.
       final double[] n = x;
       double t = 0;
@@ -514,66 +756,288 @@ public final class Simulator {
       return q * cn2;
     }
 
+    /**
+     * {@link #exactBatch} for D = 1: m = 2, and P⊥n is one normal along ĉ⊥ = (−c_y, c₀)/s,
+     * where s·ĉ⊥₀ = −c_y = corner: the gradient sum l(q·c₀ + √q·corner·ζ) with c₀ = lw − r is
+     * (l²q)w − (lqr − l√q·corner·ζ).
+     */
+    private double exactScalar(double w0) {
+      final double l = pr.cholDiag[0];
+      final double r = pr.cholRow[0];
+      final double corner = pr.cholCorner;
+      final double c0 = l * w0 - r;
+      final double cn2 = corner * corner + c0 * c0;
+      final double q = chi2.sample();
+      if (!(cn2 > 0)) {
+        hSum = 0;
+        bSum = 0;
+        return 0;
+      }
+      final double zeta = gauss.sample();
+      final double lq = l * q;
+      hSum = lq * l;
+      bSum = lq * r - l * Math.sqrt(q) * corner * zeta;
+      return q * cn2;
+    }
+
     /** S rows of the data set; returns Σⱼ resⱼ² and leaves Σⱼ x̃ⱼresⱼ in grad. */
     private double datasetBatch() {
+      pickRows();
+      final int[] idx = picks;
       final double[] g = grad;
-      final double[] xs = data.xs();
-      final double[] ys = data.ys();
       final double[] wv = w;
-      final int n = data.rows();
       java.util.Arrays.fill(g, 0.0);
       double loss = 0;
-      if (dim == 1) {
+      if (dim == 2) {
+        // (x̃₀, x̃₁, y) rows: the loops over D unrolled, the sums in locals.
+        final double[] xy = rowsXy;
         final double w0 = wv[0];
+        final double w1 = wv[1];
         double g0 = 0;
         double g1 = 0;
-        double l0 = 0;
-        double l1 = 0;
-        int j = 0;
-        for (; j + 1 < batch; j += 2) {
-          final int ra = row(j, n);
-          final int rb = row(j + 1, n);
-          final double xa = xs[ra];
-          final double xb = xs[rb];
-          final double resA = xa * w0 - ys[ra];
-          final double resB = xb * w0 - ys[rb];
-          g0 += xa * resA;
-          g1 += xb * resB;
-          l0 += resA * resA;
-          l1 += resB * resB;
+        for (int j = 0; j < batch; j++) {
+          final int off = idx[j] * 3;
+          final double x0 = xy[off];
+          final double x1 = xy[off + 1];
+          final double res = (x0 * w0 + x1 * w1) - xy[off + 2];
+          g0 += x0 * res;
+          g1 += x1 * res;
+          loss += res * res;
         }
-        if (j < batch) {
-          final int ra = row(j, n);
-          final double xa = xs[ra];
-          final double resA = xa * w0 - ys[ra];
-          g0 += xa * resA;
-          l0 += resA * resA;
-        }
-        g[0] = g0 + g1;
-        return l0 + l1;
+        g[0] = g0;
+        g[1] = g1;
+        return loss;
       }
-      for (int j = 0; j < batch; j++) {
-        final int rowIndex = row(j, n);
-        final int off = rowIndex * dim;
-        final double res = dot(xs, off, wv, dim) - ys[rowIndex];
-        for (int i = 0; i < dim; i++) {
-          g[i] += xs[off + i] * res;
+      if (rowsXy != null) {
+        final double[] xy = rowsXy;
+        final int stride = dim + 1;
+        for (int j = 0; j < batch; j++) {
+          final int off = idx[j] * stride;
+          final double res = dot(xy, off, wv, dim) - xy[off + dim];
+          axpy(res, xy, off, g, dim);
+          loss += res * res;
         }
+        return loss;
+      }
+      // Four rows at a time: their residuals share the loads of w and their gradient terms one
+      // pass over g, and four rows' cache misses are in flight together.
+      final double[] xs = data.xs();
+      final double[] ys = data.ys();
+      final double[] d4 = dots;
+      int j = 0;
+      for (; j + 3 < batch; j += 4) {
+        final int r0 = idx[j];
+        final int r1 = idx[j + 1];
+        final int r2 = idx[j + 2];
+        final int r3 = idx[j + 3];
+        final int o0 = r0 * dim;
+        final int o1 = r1 * dim;
+        final int o2 = r2 * dim;
+        final int o3 = r3 * dim;
+        dot4(xs, o0, o1, o2, o3, wv, dim, d4);
+        final double res0 = d4[0] - ys[r0];
+        final double res1 = d4[1] - ys[r1];
+        final double res2 = d4[2] - ys[r2];
+        final double res3 = d4[3] - ys[r3];
+        for (int i = 0; i < dim; i++) {
+          g[i] += (xs[o0 + i] * res0 + xs[o1 + i] * res1) + (xs[o2 + i] * res2 + xs[o3 + i] * res3);
+        }
+        loss += (res0 * res0 + res1 * res1) + (res2 * res2 + res3 * res3);
+      }
+      for (; j < batch; j++) {
+        final int row = idx[j];
+        final int off = row * dim;
+        final double res = dot(xs, off, wv, dim) - ys[row];
+        axpy(res, xs, off, g, dim);
         loss += res * res;
       }
       return loss;
     }
 
-    /** The j-th row of this step's minibatch. */
-    private int row(int j, int n) {
-      if (perm == null) {
-        return ints.next(n);
+    /** The dot products of rows o0…o3 of {@code xs} with v into {@code out[0..4)}. */
+    private static void dot4(double[] xs, int o0, int o1, int o2, int o3, double[] v, int dim,
+        double[] out) {
+      double a0 = 0;
+      double a1 = 0;
+      double a2 = 0;
+      double a3 = 0;
+      double b0 = 0;
+      double b1 = 0;
+      double b2 = 0;
+      double b3 = 0;
+      int i = 0;
+      for (; i + 1 < dim; i += 2) {
+        final double v0 = v[i];
+        final double v1 = v[i + 1];
+        a0 += xs[o0 + i] * v0;
+        a1 += xs[o1 + i] * v0;
+        a2 += xs[o2 + i] * v0;
+        a3 += xs[o3 + i] * v0;
+        b0 += xs[o0 + i + 1] * v1;
+        b1 += xs[o1 + i + 1] * v1;
+        b2 += xs[o2 + i + 1] * v1;
+        b3 += xs[o3 + i + 1] * v1;
       }
-      final int pick = j + ints.next(n - j);
-      final int tmp = perm[j];
-      perm[j] = perm[pick];
-      perm[pick] = tmp;
-      return perm[j];
+      if (i < dim) {
+        final double v0 = v[i];
+        a0 += xs[o0 + i] * v0;
+        a1 += xs[o1 + i] * v0;
+        a2 += xs[o2 + i] * v0;
+        a3 += xs[o3 + i] * v0;
+      }
+      out[0] = a0 + b0;
+      out[1] = a1 + b1;
+      out[2] = a2 + b2;
+      out[3] = a3 + b3;
+    }
+
+    /** {@link #datasetBatch} for D = 1, two accumulators of each sum. */
+    private double datasetScalar(double w0) {
+      if (perm == null && batch > 1) {
+        return datasetScalarDrawn(w0);
+      }
+      pickRows();
+      final int[] idx = picks;
+      final double[] xy = rowsXy;
+      double ha = 0;
+      double hb = 0;
+      double ba = 0;
+      double bb = 0;
+      double la = 0;
+      double lb = 0;
+      int j = 0;
+      for (; j + 1 < batch; j += 2) {
+        final int ra = idx[j] << 1;
+        final int rb = idx[j + 1] << 1;
+        final double xa = xy[ra];
+        final double ya = xy[ra + 1];
+        final double xb = xy[rb];
+        final double yb = xy[rb + 1];
+        final double resA = xa * w0 - ya;
+        final double resB = xb * w0 - yb;
+        ha += xa * xa;
+        hb += xb * xb;
+        ba += xa * ya;
+        bb += xb * yb;
+        la += resA * resA;
+        lb += resB * resB;
+      }
+      if (j < batch) {
+        final int ra = idx[j] << 1;
+        final double xa = xy[ra];
+        final double ya = xy[ra + 1];
+        final double resA = xa * w0 - ya;
+        ha += xa * xa;
+        ba += xa * ya;
+        la += resA * resA;
+      }
+      hSum = ha + hb;
+      bSum = ba + bb;
+      return la + lb;
+    }
+
+    /**
+     * {@link #datasetScalar} with replacement, S ≥ 2: the rows drawn as they are used, three from
+     * each 64-bit draw (21-bit Lemire) when n ≤ {@link BoundedInts#MAX_N21}, else two as in
+     * {@link #pickRows}.
+     */
+    private double datasetScalarDrawn(double w0) {
+      final double[] xy = rowsXy;
+      final int n = rows;
+      final long t = pickThreshold;
+      double ha = 0;
+      double hb = 0;
+      double ba = 0;
+      double bb = 0;
+      double la = 0;
+      double lb = 0;
+      int j = 0;
+      if (n <= BoundedInts.MAX_N21) {
+        final long t21 = pickThreshold21;
+        for (; j + 2 < batch; j += 3) {
+          final long bits = rng.nextLong();
+          final int ra = ints.bounded21(bits & BoundedInts.MASK21, n, t21) << 1;
+          final int rb = ints.bounded21((bits >>> 21) & BoundedInts.MASK21, n, t21) << 1;
+          final int rc = ints.bounded21(bits >>> 43, n, t21) << 1;
+          final double xa = xy[ra];
+          final double ya = xy[ra + 1];
+          final double xb = xy[rb];
+          final double yb = xy[rb + 1];
+          final double xc = xy[rc];
+          final double yc = xy[rc + 1];
+          final double resA = xa * w0 - ya;
+          final double resB = xb * w0 - yb;
+          final double resC = xc * w0 - yc;
+          ha += xa * xa + xc * xc;
+          hb += xb * xb;
+          ba += xa * ya + xc * yc;
+          bb += xb * yb;
+          la += resA * resA + resC * resC;
+          lb += resB * resB;
+        }
+      }
+      for (; j + 1 < batch; j += 2) {
+        final long bits = rng.nextLong();
+        final int ra = ints.bounded(bits & BoundedInts.MASK, n, t) << 1;
+        final int rb = ints.bounded(bits >>> 32, n, t) << 1;
+        final double xa = xy[ra];
+        final double ya = xy[ra + 1];
+        final double xb = xy[rb];
+        final double yb = xy[rb + 1];
+        final double resA = xa * w0 - ya;
+        final double resB = xb * w0 - yb;
+        ha += xa * xa;
+        hb += xb * xb;
+        ba += xa * ya;
+        bb += xb * yb;
+        la += resA * resA;
+        lb += resB * resB;
+      }
+      if (j < batch) {
+        final int ra = ints.next(n) << 1;
+        final double xa = xy[ra];
+        final double ya = xy[ra + 1];
+        final double resA = xa * w0 - ya;
+        ha += xa * xa;
+        ba += xa * ya;
+        la += resA * resA;
+      }
+      hSum = ha + hb;
+      bSum = ba + bb;
+      return la + lb;
+    }
+
+    /**
+     * This step's S row indices into {@link #picks}: with replacement S i.i.d. uniform indices,
+     * two from each 64-bit draw (Lemire); without, a partial Fisher–Yates shuffle.
+     */
+    private void pickRows() {
+      final int[] out = picks;
+      final int n = rows;
+      if (perm != null) {
+        for (int j = 0; j < batch; j++) {
+          final int pick = j + ints.next(n - j);
+          final int tmp = perm[j];
+          perm[j] = perm[pick];
+          perm[pick] = tmp;
+          out[j] = perm[j];
+        }
+        return;
+      }
+      if (batch == 1) {
+        out[0] = ints.next(n);
+        return;
+      }
+      final long t = pickThreshold;
+      int j = 0;
+      for (; j + 1 < batch; j += 2) {
+        final long bits = rng.nextLong();
+        out[j] = ints.bounded(bits & BoundedInts.MASK, n, t);
+        out[j + 1] = ints.bounded(bits >>> 32, n, t);
+      }
+      if (j < batch) {
+        out[j] = ints.next(n);
+      }
     }
 
     /** xs[off..off+dim) · v with four accumulators (the JIT does not reorder FP sums). */
@@ -595,6 +1059,13 @@ public final class Simulator {
       return (s0 + s1) + (s2 + s3);
     }
 
+    /** g += r·xs[off..off+dim) (a loop the JIT vectorises). */
+    private static void axpy(double r, double[] xs, int off, double[] g, int dim) {
+      for (int i = 0; i < dim; i++) {
+        g[i] += xs[off + i] * r;
+      }
+    }
+
     /**
      * ‖g − ∇L(w)‖² for this step's minibatch gradient g (grad/S, ridge excluded: it carries no
      * noise): ∇L(w) = Kw − Au in streaming mode, Ĥw − b̂ − γw in dataset mode.
@@ -612,7 +1083,17 @@ public final class Simulator {
         return sum;
       }
       final double[] h = hHat.data;
-      for (int i = 0; i < dim; i++) {
+      final double[] d4 = dots;
+      int i = 0;
+      for (; i + 3 < dim; i += 4) {
+        dot4(h, i * dim, (i + 1) * dim, (i + 2) * dim, (i + 3) * dim, w, dim, d4);
+        for (int k = 0; k < 4; k++) {
+          final double full = d4[k] - bHat[i + k] - pr.gamma * w[i + k];
+          final double e = grad[i + k] * invS - full;
+          sum += e * e;
+        }
+      }
+      for (; i < dim; i++) {
         final double full = dot(h, i * dim, w, dim) - bHat[i] - pr.gamma * w[i];
         final double e = grad[i] * invS - full;
         sum += e * e;
@@ -707,10 +1188,14 @@ public final class Simulator {
 
   /**
    * Uniform integers in [0, n) by Lemire's multiply-and-reject, from the two 32-bit halves of
-   * one 64-bit draw: exact (no modulo bias), a division only on the rare rejection path.
+   * one 64-bit draw: exact (no modulo bias), a division only on the rare rejection path (or
+   * none, with the threshold computed once by {@link #threshold}).
    */
   static final class BoundedInts {
-    private static final long MASK = 0xFFFF_FFFFL;
+    static final long MASK = 0xFFFF_FFFFL;
+    static final long MASK21 = (1L << 21) - 1;
+    /** Largest n for 21-bit draws: rejection below n/2²¹ ≤ 1/32. */
+    static final int MAX_N21 = 1 << 16;
     private final UniformRandomProvider rng;
     private long bits;
     private boolean half;
@@ -719,17 +1204,45 @@ public final class Simulator {
       this.rng = rng;
     }
 
+    /** Lemire's rejection threshold for [0, n): 2³² mod n. */
+    static long threshold(int n) {
+      return (0x1_0000_0000L - n) % n;
+    }
+
+    /** Lemire's rejection threshold for [0, n) from 21 bits: 2²¹ mod n. */
+    static long threshold21(int n) {
+      return (1L << 21) % n;
+    }
+
     int next(int n) {
       long m = next32() * n;
       long low = m & MASK;
       if (low < n) {
-        final long t = (0x1_0000_0000L - n) % n;
+        final long t = threshold(n);
         while (low < t) {
           m = next32() * n;
           low = m & MASK;
         }
       }
       return (int) (m >>> 32);
+    }
+
+    /**
+     * An integer in [0, n) from the 32 random bits {@code x}, or from fresh bits ({@link #next})
+     * when Lemire's method rejects {@code x}; {@code t} = {@link #threshold}(n).
+     */
+    int bounded(long x, int n, long t) {
+      final long m = x * n;
+      return (m & MASK) < t ? next(n) : (int) (m >>> 32);
+    }
+
+    /**
+     * {@link #bounded} from 21 random bits {@code x} (n ≤ {@link #MAX_N21}): the same method
+     * with a 21-bit word; {@code t} = {@link #threshold21}(n).
+     */
+    int bounded21(long x, int n, long t) {
+      final long m = x * n;
+      return (m & MASK21) < t ? next(n) : (int) (m >>> 21);
     }
 
     private long next32() {
