@@ -53,13 +53,16 @@ public final class CellEvaluator {
           acrossDataSets(reps, ReplicateResult::lTrain),
           acrossDataSets(reps, ReplicateResult::lTest),
           acrossDataSets(reps, ReplicateResult::traceNoise),
-          org.sgdnoise.core.sim.HillTail.pool(all(reps, ReplicateResult::tailGroups)), meanAutocorrTime(reps),
-          meanSigma(reps, cell.dim()));
+          org.sgdnoise.core.sim.HillTail.pool(all(reps, ReplicateResult::tailGroups)),
+          meanAutocorrTime(reps), meanSigma(reps, cell.dim()),
+          acrossDataSets(reps, ReplicateResult::sigmaMaxEigenvalue));
     } else if (nrep > 0 && diverged == 0) {
       sim = new Simulation(pool(reps, ReplicateResult::batchTraceSigma),
           pool(reps, ReplicateResult::batchLTrain), pool(reps, ReplicateResult::batchLTest),
-          pool(reps, ReplicateResult::batchTraceNoise), org.sgdnoise.core.sim.HillTail.pool(all(reps, ReplicateResult::tailGroups)),
-          meanAutocorrTime(reps), meanSigma(reps, cell.dim()));
+          pool(reps, ReplicateResult::batchTraceNoise),
+          org.sgdnoise.core.sim.HillTail.pool(all(reps, ReplicateResult::tailGroups)),
+          meanAutocorrTime(reps), meanSigma(reps, cell.dim()),
+          pool(reps, ReplicateResult::batchSigmaMaxEigenvalue));
     }
     double fraction = nrep == 0 ? Double.NaN : (double) diverged / nrep;
     return new CellResult(cell, theory.theory(), theory.criticalLr(), reps, sim, fraction,

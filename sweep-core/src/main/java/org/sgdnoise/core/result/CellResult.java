@@ -120,18 +120,14 @@ public record CellResult(
    * @param tailIndex the Hill tail index of ‖w − w*‖, over every stretch of every replicate
    * @param autocorrTime the mean integrated autocorrelation time, in steps
    * @param sigma Σ averaged over replicates (row-major D×D), or {@code null}. Do not modify.
+   * @param sigmaMaxEigenvalue the largest eigenvalue of Σ (MISSING without {@code sigma})
    */
   public record Simulation(Estimate traceSigma, Estimate lTrain, Estimate lTest,
-      Estimate traceNoise, Estimate tailIndex, double autocorrTime, double[] sigma) {
+      Estimate traceNoise, Estimate tailIndex, double autocorrTime, double[] sigma,
+      Estimate sigmaMaxEigenvalue) {
     public static final Simulation NONE = new Simulation(Estimate.MISSING, Estimate.MISSING,
-        Estimate.MISSING, Estimate.MISSING, Estimate.MISSING, Double.NaN, null);
-
-    /** The largest eigenvalue of {@link #sigma}, or NaN without it. */
-    public double sigmaMaxEigenvalue() {
-      return sigma == null ? Double.NaN : org.sgdnoise.core.sim.Simulator.maxEigenvalue(
-          org.ejml.data.DMatrixRMaj.wrap((int) Math.round(Math.sqrt(sigma.length)),
-              (int) Math.round(Math.sqrt(sigma.length)), sigma));
-    }
+        Estimate.MISSING, Estimate.MISSING, Estimate.MISSING, Double.NaN, null,
+        Estimate.MISSING);
   }
 
   public CellResult {

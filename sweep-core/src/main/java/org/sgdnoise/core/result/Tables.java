@@ -310,8 +310,12 @@ public final class Tables {
     c.add(Column.of("sim_trace_noise_se", DOUBLE, true, "", "its standard error (batch means)",
         row -> nan(row.r().sim().traceNoise().se())));
     c.add(Column.of("sim_sigma_max_eigenvalue", DOUBLE, true, "", "largest eigenvalue of the"
-        + " simulated Σ (averaged over replicates); D ≤ 16 or matrices: true, else null",
-        row -> nan(row.r().sim().sigmaMaxEigenvalue())));
+        + " simulated Σ (mean over batches and replicates of each batch's Σ around the run's"
+        + " mean); D ≤ 16 or matrices: true, else null",
+        row -> nan(row.r().sim().sigmaMaxEigenvalue().mean())));
+    c.add(Column.of("sim_sigma_max_eigenvalue_se", DOUBLE, true, "", "its standard error"
+        + " (batch means of each batch's largest eigenvalue)",
+        row -> nan(row.r().sim().sigmaMaxEigenvalue().se())));
     c.add(Column.of("sim_autocorr_time", DOUBLE, true, "steps", "integrated autocorrelation"
         + " time of ‖w − w̄‖² from the batch means (1 = independent steps), mean over"
         + " replicates; batch means are trustworthy when it is far below steps/32",

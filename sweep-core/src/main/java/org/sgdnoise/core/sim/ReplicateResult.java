@@ -20,7 +20,9 @@ package org.sgdnoise.core.sim;
  * @param batchTraceNoise per-batch values behind {@code traceNoise}. Do not modify.
  * @param sigma Σ as a row-major D×D matrix in the coordinate basis, or {@code null} (large D,
  *     or diverged). Do not modify.
- * @param sigmaMaxEigenvalue the largest eigenvalue of Σ, or NaN without {@code sigma}
+ * @param sigmaMaxEigenvalue the largest eigenvalue of Σ (batch means of each batch's Σ around
+ *     the run's mean), MISSING without {@code sigma}
+ * @param batchSigmaMaxEigenvalue per-batch values behind it. Do not modify.
  * @param autocorrTime integrated autocorrelation time of ‖w − w̄‖² in steps (1 for independent
  *     steps), or NaN
  * @param tailGroups the Hill tail index of ‖w − w*‖ on each of {@link Simulator#TAIL_GROUPS}
@@ -43,7 +45,8 @@ public record ReplicateResult(
     double[] batchLTest,
     double[] batchTraceNoise,
     double[] sigma,
-    double sigmaMaxEigenvalue,
+    Estimate sigmaMaxEigenvalue,
+    double[] batchSigmaMaxEigenvalue,
     double autocorrTime,
     double[] tailGroups,
     long wallMs) {

@@ -304,7 +304,8 @@ public final class Simulator {
     private final long[] countNoise;
     private final long[] count;
     private double sumC2Squared;
-    private final double[] outer;
+    /** Σ d dᵀ per batch (upper triangle, row-major), or {@code null} when D is too large. */
+    private final double[][] outer;
     private final int noiseStride;
     /** Measured steps left until the next noise measurement. */
     private long noiseLeft;
@@ -364,7 +365,7 @@ public final class Simulator {
       this.sumNoise = new double[nb];
       this.countNoise = new long[nb];
       this.count = new long[nb];
-      this.outer = dim <= MATRIX_DIM || cell.matrices() ? new double[dim * dim] : null;
+      this.outer = dim <= MATRIX_DIM || cell.matrices() ? new double[nb][dim * dim] : null;
       this.noiseStride = data == null ? 1 : Math.max(1, (2 * dim + batch - 1) / batch);
       this.tailGroupLength = measured / TAIL_GROUPS;
       final int k = HillTail.orderStatistics(tailGroupLength, sim.tailFraction());
@@ -523,7 +524,7 @@ public final class Simulator {
         }
         sumD[b][0] += sd;
         if (outer != null) {
-          outer[0] += sd2;
+          outer[b][0] += sd2;
         }
         addSums(b, sd2, c4, lossSum, norm2, pr.a[0] * test, noise, noiseCount);
       }
@@ -588,7 +589,7 @@ public final class Simulator {
           c2 += d * d;
         }
         if (outer != null) {
-          accumulateOuter();
+          accumulateOuter(outer[b]);
         }
         sd2 += c2;
         c4 += c2 * c2;
@@ -649,12 +650,12 @@ public final class Simulator {
       return (b + 1) * measured / nb - b * measured / nb;
     }
 
-    private void accumulateOuter() {
+    private void accumulateOuter(double[] into) {
       for (int i = 0; i < dim; i++) {
         final double di = w[i] - center[i];
         final int row = i * dim;
         for (int j = i; j < dim; j++) {
-          outer[row + j] += di * (w[j] - center[j]);
+          into[row + j] += di * (w[j] - center[j]);
         }
       }
     }
@@ -1104,7 +1105,8 @@ public final class Simulator {
     private ReplicateResult diverged(long step) {
       return new ReplicateResult(replicate, seed, true, step, step, Estimate.MISSING,
           Estimate.MISSING, Estimate.MISSING, Estimate.MISSING, new double[0], new double[0],
-          new double[0], new double[0], null, Double.NaN, Double.NaN, new double[0], wallMs());
+          new double[0], new double[0], null, Estimate.MISSING, new double[0], Double.NaN,
+          new double[0], wallMs());
     }
 
     private long wallMs() {
@@ -1146,19 +1148,36 @@ public final class Simulator {
       }
       // Integrated autocorrelation time of c² = ‖w − centre‖².
       final double tau = AutocorrTime.of(sumD2, count, sumC2Squared);
-      // Σ as a full matrix, back in the coordinate basis.
+      // Σ as a full matrix, back in the coordinate basis; its largest eigenvalue per batch (Σ of
+      // the batch around the overall mean) for a batch-means error.
       double[] sigma = null;
-      double maxEig = Double.NaN;
+      double[] bMaxEig = new double[0];
       if (outer != null) {
         DMatrixRMaj s = new DMatrixRMaj(dim, dim);
+        DMatrixRMaj sb = new DMatrixRMaj(dim, dim);
+        bMaxEig = new double[nb];
+        for (int b = 0; b < nb; b++) {
+          final double[] o = outer[b];
+          final double[] sdb = sumD[b];
+          final double n = count[b];
+          for (int i = 0; i < dim; i++) {
+            for (int j = i; j < dim; j++) {
+              final double v = (o[i * dim + j] - mean[i] * sdb[j] - sdb[i] * mean[j]) / n
+                  + mean[i] * mean[j];
+              sb.unsafe_set(i, j, v);
+              sb.unsafe_set(j, i, v);
+              s.unsafe_set(i, j, s.unsafe_get(i, j) + o[i * dim + j] / measured);
+            }
+          }
+          bMaxEig[b] = maxEigenvalue(sb);
+        }
         for (int i = 0; i < dim; i++) {
           for (int j = i; j < dim; j++) {
-            final double v = outer[i * dim + j] / measured - mean[i] * mean[j];
+            final double v = s.unsafe_get(i, j) - mean[i] * mean[j];
             s.unsafe_set(i, j, v);
             s.unsafe_set(j, i, v);
           }
         }
-        maxEig = maxEigenvalue(s);
         sigma = pr.toCoordinates(s).data;
       }
       final double[] tailValues = new double[tails.length];
@@ -1167,8 +1186,8 @@ public final class Simulator {
       }
       return new ReplicateResult(replicate, seed, false, -1, steps, Estimate.ofBatchMeans(bTrace),
           Estimate.ofBatchMeans(bTrain), Estimate.ofBatchMeans(bTest),
-          Estimate.ofBatchMeans(bNoise), bTrace, bTrain, bTest, bNoise, sigma, maxEig, tau,
-          tailValues, wallMs());
+          Estimate.ofBatchMeans(bNoise), bTrace, bTrain, bTest, bNoise, sigma,
+          Estimate.ofBatchMeans(bMaxEig), bMaxEig, tau, tailValues, wallMs());
     }
   }
 

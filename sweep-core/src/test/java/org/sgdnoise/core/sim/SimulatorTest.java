@@ -82,4 +82,20 @@ class SimulatorTest {
     assertThat(r.stepsRun()).isEqualTo(r.divergedStep());
     assertThat(r.traceSigma().mean()).isNaN();
   }
+
+  /**
+   * Σ's largest eigenvalue, estimated by batch means of each batch's Σ, agrees with the theory's
+   * (a 3-d label-noise cell with momentum, written with matrices: true) within 4 standard
+   * errors; the simulated Σ and its largest eigenvalue go to the tables.
+   */
+  @Test
+  void largestEigenvalueOfSigmaAgreesWithTheory() {
+    Cell c = SimCells.cell("label_noise", "matrices: true\n", 0.3,
+        "batch: 8, momentum: 0.5, spectrum: [1.5, 1.0, 0.25], label_noise_var: 1.0",
+        "{mode: streaming, steps: 400000, burn_in: 20000, replicates: 2}");
+    org.sgdnoise.core.result.CellResult r = org.sgdnoise.core.result.CellEvaluator.evaluate(c);
+    double theory = Simulator.maxEigenvalue(r.theory().sigma());
+    SimCells.assertWithin("λ_max(Σ)", r.sim().sigmaMaxEigenvalue(), theory, 4);
+    assertThat(r.sim().sigma()).hasSize(9);
+  }
 }
