@@ -93,7 +93,8 @@ class AnalysisJobTest {
           List.of("baseline_cts"), List.of("baseline_dt"), List.of("theory"));
       // The summary aggregates exactly those rows.
       String s = Duck.table(sweep.resolve("agreement_summary"));
-      assertThat(duck.count("SELECT count(*) FROM " + s)).isEqualTo(9);
+      // theory × {trace_sigma, l_train, l_test, trace_noise}, baseline_cts and baseline_dt × 3.
+      assertThat(duck.count("SELECT count(*) FROM " + s)).isEqualTo(10);
       assertThat(duck.count("SELECT count(*) FROM " + s + " JOIN (SELECT kind, source,"
           + " quantity, count(*) AS n, avg(abs(z)) AS m, max(abs(z)) AS mx, avg(CASE WHEN"
           + " abs(z) <= 2 THEN 1.0 ELSE 0.0 END) AS w2, avg(CASE WHEN abs(z) <= 4 THEN 1.0 ELSE"
