@@ -171,6 +171,21 @@ class ResumeTest {
     CliRun reseeded = CliRun.of("run", file.toString(), "--out", out.toString());
     assertThat(reseeded.code()).isEqualTo(2);
     assertThat(reseeded.err()).contains("seed 11").contains("seed 12");
+
+    // An output written by another table schema: refused before Spark starts.
+    Files.writeString(file, small);
+    Path manifest = out.resolve("resume/_sweep.json");
+    String json = Files.readString(manifest);
+    Files.writeString(manifest, json.replaceFirst("\"schema_version\" : \\d+",
+        "\"schema_version\" : 3"));
+    assertThat(Files.readString(manifest)).contains("\"schema_version\" : 3");
+    // Hadoop's local file system keeps a checksum beside the file; it no longer matches.
+    Files.deleteIfExists(manifest.resolveSibling("._sweep.json.crc"));
+    CliRun oldSchema = CliRun.of("run", file.toString(), "--out", out.toString());
+    assertThat(oldSchema.code()).as(oldSchema.err()).isEqualTo(2);
+    assertThat(oldSchema.err()).contains("table schema version 3")
+        .contains("writes version " + org.sgdnoise.core.result.Tables.SCHEMA_VERSION)
+        .contains("--fresh");
     try (Duck duck = new Duck()) {
       assertThat(duck.count("SELECT count(*) FROM " + Duck.table(out.resolve("resume/cells"))))
           .isEqualTo(54);

@@ -57,7 +57,7 @@ final class Kernels {
   }
 
   /**
-   * Softmax of z[0 … c) in place (shifted by the maximum) ; returns log Σ exp(z − max) + max,
+   * Softmax of z[0 … c) in place (shifted by the maximum); returns log Σ exp(z − max) + max,
    * the log-partition, so that −log p_y = logZ − z_y with the original z.
    */
   static double softmaxInPlace(double[] z, int c) {

@@ -6,6 +6,7 @@ import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 import org.apache.commons.rng.simple.RandomSource;
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.QRDecomposition;
 
@@ -73,5 +74,26 @@ public final class Rotations {
       }
     }
     return q;
+  }
+
+  /** The teacher's coordinates in A's eigenbasis: Rᵀu (u itself without rotation). */
+  public static double[] teacherInEigenbasis(Cell cell) {
+    final double[] u = cell.teacherVector();
+    if (cell.rotation() == 0) {
+      return u;
+    }
+    DMatrixRMaj r = haar(cell.dim(), cell.rotation());
+    DMatrixRMaj out = new DMatrixRMaj(u.length, 1);
+    CommonOps_DDRM.multTransA(r, new DMatrixRMaj(u.length, 1, true, u), out);
+    return out.data;
+  }
+
+  /** R M Rᵀ (a new matrix): a matrix in A's eigenbasis seen in the coordinate basis. */
+  public static DMatrixRMaj conjugate(DMatrixRMaj r, DMatrixRMaj m) {
+    DMatrixRMaj rm = new DMatrixRMaj(r.numRows, m.numCols);
+    CommonOps_DDRM.mult(r, m, rm);
+    DMatrixRMaj out = new DMatrixRMaj(r.numRows, r.numRows);
+    CommonOps_DDRM.multTransB(rm, r, out);
+    return out;
   }
 }

@@ -103,8 +103,8 @@ final class KindTheory {
     // B = σ_x²·I commutes with any rotation; a B spectrum on the coordinate axes does not.
     final boolean isotropicB = !Double.isNaN(cell.inputNoiseVar());
     if (scalarLr(cell) && (cell.rotation() == 0 || isotropicB) && !cell.matrices()) {
-      r = InputNoiseTheory.ofSpectrum(a, b, teacherInEigenbasis(cell), cell.lr(), cell.batch(),
-          cell.momentum());
+      r = InputNoiseTheory.ofSpectrum(a, b, Rotations.teacherInEigenbasis(cell), cell.lr(),
+          cell.batch(), cell.momentum());
       critical = r.criticalLr();
       solver = "closed_form";
     } else {
@@ -132,7 +132,7 @@ final class KindTheory {
     final double[] a = cell.spectrum();
     if (scalarLr(cell)) {
       // Γ = γI and scalar λ commute with any rotation: exact in A's eigenbasis with Rᵀu.
-      final double[] u = teacherInEigenbasis(cell);
+      final double[] u = Rotations.teacherInEigenbasis(cell);
       L2Theory.Result r = cell.matrices()
           ? L2Theory.solveSpectrum(a, cell.weightDecay(), u, cell.lr(), cell.batch(),
               cell.momentum())
@@ -246,28 +246,7 @@ final class KindTheory {
     }
     DMatrixRMaj r = Rotations.haar(cell.dim(), cell.rotation());
     return new Prediction(p.diverges(), p.kappa(), p.trASigma(), p.traceSigma(), p.lTrain(),
-        p.lTest(), p.traceNoise(), conjugate(r, p.sigma()),
-        p.noise() == null ? null : conjugate(r, p.noise()));
-  }
-
-  /** R M Rᵀ. */
-  private static DMatrixRMaj conjugate(DMatrixRMaj r, DMatrixRMaj m) {
-    DMatrixRMaj rm = new DMatrixRMaj(r.numRows, m.numCols);
-    CommonOps_DDRM.mult(r, m, rm);
-    DMatrixRMaj out = new DMatrixRMaj(r.numRows, r.numRows);
-    CommonOps_DDRM.multTransB(rm, r, out);
-    return out;
-  }
-
-  /** The teacher's coordinates in A's eigenbasis: Rᵀu (u itself without rotation). */
-  private static double[] teacherInEigenbasis(Cell cell) {
-    final double[] u = cell.teacherVector();
-    if (cell.rotation() == 0) {
-      return u;
-    }
-    DMatrixRMaj r = Rotations.haar(cell.dim(), cell.rotation());
-    DMatrixRMaj out = new DMatrixRMaj(u.length, 1);
-    CommonOps_DDRM.multTransA(r, new DMatrixRMaj(u.length, 1, true, u), out);
-    return out.data;
+        p.lTest(), p.traceNoise(), Rotations.conjugate(r, p.sigma()),
+        p.noise() == null ? null : Rotations.conjugate(r, p.noise()));
   }
 }

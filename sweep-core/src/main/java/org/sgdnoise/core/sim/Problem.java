@@ -1,7 +1,6 @@
 package org.sgdnoise.core.sim;
 
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
 import org.sgdnoise.core.plan.Cell;
 import org.sgdnoise.core.plan.Rotations;
 import org.sgdnoise.core.spec.Kind;
@@ -118,7 +117,7 @@ public final class Problem {
     final Kind kind = cell.kind();
     final double[] b = kind == Kind.INPUT_NOISE ? cell.inputNoiseVector() : null;
     final boolean withTeacher = kind == Kind.INPUT_NOISE || kind == Kind.L2;
-    final double[] u = withTeacher ? teacherInEigenbasis(cell) : new double[dim];
+    final double[] u = withTeacher ? Rotations.teacherInEigenbasis(cell) : new double[dim];
     final double gamma = kind == Kind.L2 ? cell.weightDecay() : 0.0;
     final double sigma = Math.sqrt(cell.labelNoiseVar());
     final double[] p = new double[dim];
@@ -160,39 +159,10 @@ public final class Problem {
     }
   }
 
-  /** The teacher's coordinates in A's eigenbasis: Rᵀu (u itself without rotation). */
-  static double[] teacherInEigenbasis(Cell cell) {
-    final double[] u = cell.teacherVector();
-    if (cell.rotation() == 0) {
-      return u;
-    }
-    DMatrixRMaj r = Rotations.haar(cell.dim(), cell.rotation());
-    DMatrixRMaj out = new DMatrixRMaj(u.length, 1);
-    CommonOps_DDRM.multTransA(r, new DMatrixRMaj(u.length, 1, true, u), out);
-    return out.data;
-  }
-
   /** R Σ Rᵀ: a matrix in A's eigenbasis back in the coordinate basis (a new matrix). */
   DMatrixRMaj toCoordinates(DMatrixRMaj sigma) {
-    if (rotation == 0) {
-      return sigma.copy();
-    }
-    DMatrixRMaj r = Rotations.haar(dim, rotation);
-    DMatrixRMaj rs = new DMatrixRMaj(dim, dim);
-    CommonOps_DDRM.mult(r, sigma, rs);
-    DMatrixRMaj out = new DMatrixRMaj(dim, dim);
-    CommonOps_DDRM.multTransB(rs, r, out);
-    return out;
-  }
-
-  /** D. */
-  public int dim() {
-    return dim;
-  }
-
-  /** The learner's feature variances k = a + b (a copy). */
-  public double[] featureVariances() {
-    return k.clone();
+    return rotation == 0 ? sigma.copy()
+        : Rotations.conjugate(Rotations.haar(dim, rotation), sigma);
   }
 
   /** The teacher the data are drawn with (0 in shifted coordinates; a copy). */

@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EstimatorsTest {
 
   /**
-   * Pareto samples X = U^(−1/β) have P(X &gt; x) = x^(−β) exactly, so Hill has no bias: β̂ is within
-   * 4 of its standard deviations β/√k of β (k = 10⁴ of 10⁶ samples). The heap keeps exactly the
+   * Pareto samples X = U^(−1/β) have P(X &gt; x) = x^(−β) exactly, so Hill has no bias: β̂ is
+   * within 4 of its standard deviations β/√k of β (k = 10⁴ of 10⁶ samples). The heap keeps exactly the
    * k + 1 largest values: the estimate equals the brute-force Hill on the sorted sample.
    */
   @ParameterizedTest

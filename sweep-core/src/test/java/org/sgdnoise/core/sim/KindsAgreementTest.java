@@ -72,7 +72,10 @@ class KindsAgreementTest {
   private static final double INFINITE_VARIANCE_TAIL = 2.5;
   /** Largest λ/λ_c of an agreement cell (for ngd: λ_eff over the damped-Newton λ_c). */
   private static final double MAX_FRACTION = 0.5;
-  /** Independent chains behind the transient check of {@link #dynamicsAreExactInAHeavyTailedCell}. */
+  /**
+   * Independent chains behind the transient check of
+   * {@link #dynamicsAreExactInAHeavyTailedCell}.
+   */
   private static final int TRANSIENT_CHAINS = 100_000;
   private static final String STREAMING =
       "{mode: streaming, steps: 400000, burn_in: 5000, replicates: 2}";
