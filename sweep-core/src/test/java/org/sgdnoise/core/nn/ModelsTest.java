@@ -80,23 +80,33 @@ class ModelsTest {
         .isEqualTo(60);
   }
 
-  /** One SGD-with-momentum and one Adam step by hand, with weight decay on a decayed weight. */
+  /**
+   * Two SGD-with-momentum steps and one Adam step by hand: negative weight decay acts on a
+   * decayed weight and not on a bias, and the momentum carries the first step into the second.
+   */
   @Test
   void optimiserStepsFollowTheirFormulas() {
     Logistic model = new Logistic(1, 10); // θ₀ is a decayed weight, θ₁₀ a bias
     double[] theta = new double[model.size()];
-    theta[0] = 2;
+    theta[0] = 1;
     theta[10] = 2;
     double[] grad = new double[model.size()];
     grad[0] = 0.5;
     grad[10] = 0.5;
-    Optimizer sgd = new Optimizer(Optimizer.Kind.SGD, model, 0.1, 0.9, -0.25);
+    final double lr = 0.1;
+    final double mu = 0.9;
+    final double gamma = -0.25;
+    Optimizer sgd = new Optimizer(Optimizer.Kind.SGD, model, lr, mu, gamma);
     sgd.step(theta, grad);
-    assertThat(theta[0]).isEqualTo(2 - 0.1 * (0.5 - 0.25 * 2));
-    assertThat(theta[10]).isEqualTo(2 - 0.1 * 0.5);
+    final double m0 = 0.5 + gamma * 1; // 0.25: the decay lowers the weight's gradient
+    assertThat(theta[0]).isCloseTo(1 - lr * m0, org.assertj.core.api.Assertions.within(1e-15));
+    assertThat(theta[10]).isCloseTo(2 - lr * 0.5, org.assertj.core.api.Assertions.within(1e-15));
+    final double w1 = 1 - lr * m0;
     sgd.step(theta, grad);
-    double m0 = 0.5 - 0.5; // first step's momentum of θ₀
-    assertThat(theta[0]).isEqualTo(2 - 0.1 * (0.9 * m0 + (0.5 - 0.25 * 2)));
+    final double m1 = mu * m0 + (0.5 + gamma * w1);
+    assertThat(theta[0]).isCloseTo(w1 - lr * m1, org.assertj.core.api.Assertions.within(1e-15));
+    assertThat(theta[10]).isCloseTo(2 - lr * 0.5 - lr * (mu * 0.5 + 0.5),
+        org.assertj.core.api.Assertions.within(1e-15));
     double[] a = new double[model.size()];
     a[0] = 1;
     Optimizer adam = new Optimizer(Optimizer.Kind.ADAM, model, 0.01, 0, 0);
