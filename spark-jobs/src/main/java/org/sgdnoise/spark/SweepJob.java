@@ -184,7 +184,7 @@ public final class SweepJob {
       // (earlier runs' cells, or simulated cells evaluated in a transformation that Spark may
       // recompute) they come from the table itself.
       long[] c = {0, 0, 0, 0};
-      if (resumed == 0 && !plan.spec().simulate().enabled() && !plan.spec().matrices()) {
+      if (resumed == 0 && !plan.spec().runsReplicates() && !plan.spec().matrices()) {
         c = new long[] {doneCount.value(), thDiv.value(), simDiv.value(), failed.value()};
       } else if (output.hasCells()) {
         Row counts = spark.read().parquet(layout.cells().toString()).agg(
@@ -432,7 +432,7 @@ public final class SweepJob {
         }
         final Evaluation e = ev;
         String waveId = String.format("%s-%06d", runId, wave);
-        if (!plan.spec().simulate().enabled() && !plan.spec().matrices()) {
+        if (!plan.spec().runsReplicates() && !plan.spec().matrices()) {
           // Theory only: each task writes its cells straight into a Parquet part (one pass,
           // no Spark rows); the replicates table gets an empty part, written here.
           partWriter.writeEmpty(output.stagingReplicates(waveId), waveId, Tables.REPLICATES,

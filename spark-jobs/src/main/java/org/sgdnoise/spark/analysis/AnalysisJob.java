@@ -241,12 +241,16 @@ public final class AnalysisJob {
     return inOrder(grouped.map(analyse, Encoders.row(BOUNDARIES_SCHEMA)));
   }
 
-  /** One row per combination of the parameters other than weight_decay, for l2 cells. */
+  /**
+   * One row per combination of the parameters other than weight_decay, for the l2 cells (theory
+   * and simulated L_test) and the real-data cells (measured test loss and accuracy).
+   */
   private static Dataset<Row> gammaStar(Dataset<Row> cells, Set<String> varying) {
     final String axis = "weight_decay";
-    Dataset<Row> grouped = bySlice(cells.where(col("kind").equalTo("l2")), axis,
+    Dataset<Row> grouped = bySlice(cells.where(col("kind").isin("l2", "logistic", "mlp")), axis,
         functions.struct(col(axis), col("theory_diverges"), col("theory_l_test"),
-            col("sim_diverged_fraction"), col("sim_l_test")),
+            col("sim_diverged_fraction"), functions.coalesce(col("sim_l_test"),
+                col("trained_test_loss")), col("trained_test_accuracy")),
         functions.first(col("theory_gamma_star"), true).as("_exact"),
         functions.first(col("theory_gamma_star_negative"), true).as("_negative"),
         functions.first(col("paper_gamma_star_negative"), true).as("_paper_negative"));
@@ -257,6 +261,8 @@ public final class AnalysisJob {
       double[] gamma = new double[points.size()];
       double[] theory = new double[gamma.length];
       double[] sim = new double[gamma.length];
+      double[] error = new double[gamma.length];
+      final boolean trained = !g.getString(g.fieldIndex("kind")).equals("l2");
       for (int i = 0; i < gamma.length; i++) {
         Row p = points.get(i);
         gamma[i] = p.getDouble(0);
@@ -266,10 +272,14 @@ public final class AnalysisJob {
         // Simulation: not simulated → unknown; a diverged replicate (no estimate) → +∞.
         sim[i] = p.isNullAt(3) ? Double.NaN
             : !p.isNullAt(4) ? p.getDouble(4) : Double.POSITIVE_INFINITY;
+        // Test error 1 − accuracy, the same way (real-data kinds).
+        error[i] = p.isNullAt(3) ? Double.NaN
+            : !p.isNullAt(5) ? 1 - p.getDouble(5) : Double.POSITIVE_INFINITY;
       }
       GammaStarRow row = new GammaStarRow(slice, GammaStarGrid.locate(gamma, theory),
           doubleOrNaN(g, "_exact"), booleanOrNull(g, "_negative"),
-          booleanOrNull(g, "_paper_negative"), GammaStarGrid.locate(gamma, sim));
+          booleanOrNull(g, "_paper_negative"), GammaStarGrid.locate(gamma, sim),
+          trained ? GammaStarGrid.locate(gamma, error) : null);
       return RowFactory.create(AnalysisTables.values(AnalysisTables.GAMMA_STAR, row));
     };
     return inOrder(grouped.map(analyse, Encoders.row(GAMMA_STAR_SCHEMA)));

@@ -46,7 +46,22 @@ final class PlanCommand implements Callable<Integer> {
           d.params().size() > 1 ? " (zipped)" : "");
     }
     var sim = spec.simulate();
-    if (sim.enabled()) {
+    var train = spec.train();
+    if (train != null) {
+      w.printf(Locale.ROOT, "data:        %s (%s)%n", train.data(),
+          org.sgdnoise.core.data.ImageDataSets.resolve(train.data()));
+      w.printf(Locale.ROOT, "training:    %s, %s loss, lr scaling %s, %,d steps, %s training"
+              + " images, %s test images, %,d replicates per cell%n",
+          train.optimizer().yamlName(), org.sgdnoise.core.spec.Train.lossName(train.loss()),
+          train.lrScaling().yamlName() + (train.lrScaling()
+              == org.sgdnoise.core.spec.Train.LrScaling.INVERSE_WIDTH
+              ? " (reference width " + train.referenceWidth() + ")" : ""), train.steps(),
+          train.trainRows() == 0 ? "all" : String.format(Locale.ROOT, "%,d", train.trainRows()),
+          train.testRows() == 0 ? "all" : String.format(Locale.ROOT, "%,d", train.testRows()),
+          train.replicates());
+      w.printf(Locale.ROOT, "replicates:  %,d%n", plan.totalReplicates());
+      w.printf(Locale.ROOT, "steps:       %,d optimiser steps%n", plan.totalSteps());
+    } else if (sim.enabled()) {
       w.printf(Locale.ROOT, "simulation:  %s%s, %,d steps (%,d burn-in), %,d replicates per"
               + " cell%n", sim.mode().yamlName(),
           sim.mode() == org.sgdnoise.core.spec.Simulate.Mode.DATASET

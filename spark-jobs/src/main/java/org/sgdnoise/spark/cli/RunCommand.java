@@ -28,6 +28,8 @@ final class RunCommand implements Callable<Integer> {
   static final String DEFAULT_OUT = "./sweeps-out";
   /** Exit code after Ctrl-C stopped the sweep between waves (128 + SIGINT). */
   static final int EXIT_STOPPED = 130;
+  /** Default cells per wave of the real-data kinds (each trains for seconds to minutes). */
+  static final int TRAINING_WAVE = 32;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec cmd;
 
@@ -90,7 +92,9 @@ final class RunCommand implements Callable<Integer> {
               + " (0 = automatic): " + waveSize);
     }
     if (waveSize == 0) {
-      waveSize = spec.simulate().enabled() || spec.matrices() ? 100_000 : 1_000_000;
+      // Training cells take seconds each: small waves, so a crash loses little.
+      waveSize = spec.train() != null ? TRAINING_WAVE
+          : spec.simulate().enabled() || spec.matrices() ? 100_000 : 1_000_000;
     }
     if (partitions < 0) {
       throw new SweepCli.BadInputException(
@@ -101,6 +105,15 @@ final class RunCommand implements Callable<Integer> {
       throw new SweepCli.BadInputException(
           "Cannot run sweep '" + spec.name() + "': --progress-interval must be > 0 seconds: "
               + progressSeconds);
+    }
+    if (spec.train() != null) {
+      try {
+        org.sgdnoise.core.data.ImageDataSets.check(
+            org.sgdnoise.core.data.ImageDataSets.resolve(spec.train().data()));
+      } catch (java.io.FileNotFoundException e) {
+        throw new SweepCli.BadInputException("Cannot run sweep '" + spec.name() + "': data: "
+            + e.getMessage());
+      }
     }
     SweepPlan plan = SweepPlan.of(spec);
     if (plan.size() > maxCells && !yes) {

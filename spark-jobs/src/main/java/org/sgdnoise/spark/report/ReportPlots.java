@@ -35,10 +35,11 @@ import org.jfree.chart.JFreeChart;
 public final class ReportPlots {
   /** Plot axis candidates, in order of preference on ties. */
   static final List<String> NUMERIC_PARAMS = List.of("lr", "batch", "momentum", "weight_decay",
-      "alpha", "dim", "n", "label_noise_var", "input_noise_var", "scaling_k");
+      "width", "alpha", "dim", "n", "label_noise_var", "input_noise_var", "scaling_k");
   /** Parameters that are never an axis but split plots when they vary. */
   static final List<String> OTHER_PARAMS = List.of("spectrum", "teacher", "input_noise_spectrum",
-      "lr_matrix", "rotation", "sim_mode", "sampling", "steps", "burn_in", "replicates", "seed");
+      "lr_matrix", "rotation", "sim_mode", "sampling", "steps", "burn_in", "replicates", "seed",
+      "data", "optimizer", "loss", "lr_scaling");
   static final int MAX_FACETS = 3;
   /** Curves per line plot at most: 8 colours and 8 markers tell them apart. */
   static final int MAX_SERIES = 8;
@@ -83,7 +84,8 @@ public final class ReportPlots {
 
   /**
    * A quantity of the line plots: theory column, simulation and its SE, other sources.
-   * {@code simulatedOnly}: drawn only when the sweep has simulated values of it.
+   * {@code simulatedOnly}: drawn only when the sweep has simulated values of it. The real-data
+   * kinds have no theory: {@code theory} is null and {@code theoryLabel} names the measurement.
    */
   record Quantity(String label, String theory, String theoryLabel, String sim, String simSe,
       List<String[]> others, boolean simulatedOnly) {
@@ -93,7 +95,12 @@ public final class ReportPlots {
     }
 
     boolean isTailIndex() {
-      return theory.equals(TAIL_INDEX);
+      return TAIL_INDEX.equals(theory);
+    }
+
+    /** The column whose values decide whether the quantity is drawn. */
+    String key() {
+      return theory != null ? theory : sim;
     }
   }
 
@@ -128,6 +135,14 @@ public final class ReportPlots {
     linePlots(sweep, kind, cells, axes, out);
     return out;
   }
+
+  /** Whether the kind is trained on a real data set (measurements only, no theory). */
+  static boolean trains(String kind) {
+    return kind.equals("logistic") || kind.equals("mlp");
+  }
+
+  /** The column of the measured test accuracy, whose grid maximum marks γ*. */
+  static final String TEST_ACCURACY = "trained_test_accuracy";
 
   /**
    * Numeric parameters with more than one value, most values first. Of two that determine each
@@ -233,13 +248,14 @@ public final class ReportPlots {
     if (axes.isEmpty()) {
       return;
     }
-    String xc = kind.equals("l2") && axes.contains("weight_decay") ? "weight_decay"
-        : axes.get(0);
+    // The paper's Figure 1: right, against γ; left and middle, against the width.
+    String xc = (kind.equals("l2") || trains(kind)) && axes.contains("weight_decay")
+        ? "weight_decay" : trains(kind) && axes.contains("width") ? "width" : axes.get(0);
     String sc = axes.stream().filter(c -> !c.equals(xc))
         .min(Comparator.comparingInt((String c) -> cells.axis(c).size())
             .thenComparingInt(NUMERIC_PARAMS::indexOf)).orElse(null);
     for (Quantity q : quantities(kind)) {
-      if (!cells.hasValues(q.theory()) || (q.simulatedOnly() && !cells.hasValues(q.sim()))) {
+      if (!cells.hasValues(q.key()) || (q.simulatedOnly() && !cells.hasValues(q.sim()))) {
         continue;
       }
       String x = xc;
@@ -253,7 +269,7 @@ public final class ReportPlots {
                 .thenComparingInt(NUMERIC_PARAMS::indexOf)).orElse(null);
       }
       List<String> drawn = s == null ? List.of(x) : List.of(x, s);
-      for (Map<String, Object> facet : facets(cells, drawn, q.theory())) {
+      for (Map<String, Object> facet : facets(cells, drawn, q.key())) {
         out.add(linePlot(sweep, kind, q, cells.where(facet), x, s, facet));
       }
     }
@@ -273,15 +289,18 @@ public final class ReportPlots {
     // Curves whose theory diverges everywhere in this plot would show baselines alone: left out.
     List<Object> seriesValues = sc == null ? java.util.Collections.singletonList(null)
         : subsample(sortedValues(sub, sc).stream().filter(v -> sub.where(Map.of(sc, v))
-            .hasValues(q.theory())).toList(), MAX_SERIES);
+            .hasValues(q.key())).toList(), MAX_SERIES);
     List<String> seriesLabels = new ArrayList<>();
     List<Charts.Source> sources = new ArrayList<>();
     List<String[]> cols = new ArrayList<>();
-    sources.add(new Charts.Source(q.theoryLabel(), Charts.SOLID, false));
-    cols.add(new String[] {q.theory(), null});
+    final boolean measuredOnly = q.theory() == null;
+    if (!measuredOnly) {
+      sources.add(new Charts.Source(q.theoryLabel(), Charts.SOLID, false));
+      cols.add(new String[] {q.theory(), null});
+    }
     if (q.sim() != null && sub.hasValues(q.sim())) {
-      sources.add(new Charts.Source(q.isTailIndex() ? "measured (Hill)" : "simulation",
-          Charts.SOLID, true));
+      sources.add(new Charts.Source(measuredOnly ? q.theoryLabel() : q.isTailIndex()
+          ? "measured (Hill)" : "simulation", Charts.SOLID, true));
       cols.add(new String[] {q.sim(), q.simSe()});
     }
     Stroke[] styles = {Charts.DASHED, Charts.DOTTED, Charts.DASH_DOT};
@@ -325,7 +344,15 @@ public final class ReportPlots {
         curves.add(new Charts.Curve(k, s, xs, ys, sources.get(k).points()
             ? (hw != null ? hw : new double[xs.length]) : null));
       }
-      if (xc.equals("weight_decay")) {
+      if (xc.equals("weight_decay") && measuredOnly && TEST_ACCURACY.equals(q.sim())) {
+        double g = accuracyGammaStar(xs, sorted.stream().mapToDouble(r -> rows.num(r,
+            TEST_ACCURACY)).toArray());
+        if (Double.isFinite(g)) {
+          markers.add(new Charts.Marker(g, "γ* by test accuracy (grid), one per curve",
+              ColorScale.category(s), new BasicStroke(1.2f, BasicStroke.CAP_BUTT,
+                  BasicStroke.JOIN_MITER, 10f, new float[] {4f, 3f}, 0f)));
+        }
+      } else if (xc.equals("weight_decay")) {
         double g = sorted.stream().mapToDouble(r -> rows.num(r, "theory_gamma_star"))
             .filter(Double::isFinite).findFirst().orElse(Double.NaN);
         if (Double.isFinite(g)) {
@@ -348,7 +375,8 @@ public final class ReportPlots {
         ? q.label() + " vs batch size S (as in the paper's Figure 7)" : q.label() + " vs " + xc;
     JFreeChart chart = Charts.lines(title(sweep, what, where), x, q.label(), yLog, sources,
         seriesLabels, curves, markers);
-    String caption = "Lines: " + String.join(", ", sources.stream().filter(s -> !s.points())
+    String caption = measuredOnly ? measuredCaption(sources, xc, sc) : "Lines: "
+        + String.join(", ", sources.stream().filter(s -> !s.points())
         .map(Charts.Source::label).toList()) + (!simulated ? "" : tail
         ? "; points: measured (Hill) tail index of |w − w*| on the top tail_fraction of each"
             + " stretch of every replicate, ± 2 standard errors (spread of the stretches)"
@@ -364,9 +392,35 @@ public final class ReportPlots {
         + (hidden == 0 ? "" : " " + hidden + " simulated point" + (hidden == 1 ? " is" : "s are")
             + " left out because the measured tail index is below 2 there: the variance they"
             + " estimate does not exist (the tables keep them).");
-    return new Figure(Section.LINES, fileName(slug(q.theory()), xc, sc, facet),
+    return new Figure(Section.LINES, fileName(slug(q.key()), xc, sc, facet),
         what + (sc == null ? "" : " by " + (alphaLambda ? "aλ" : sc))
             + (where.isEmpty() ? "" : ", " + where), caption, chart, LINE_WIDTH, LINE_HEIGHT);
+  }
+
+  /**
+   * γ* of one curve by test accuracy: the grid maximum, refined by the parabola through it and
+   * its neighbours ({@link org.sgdnoise.core.analysis.GammaStarGrid} on the test error 1 −
+   * accuracy; a diverged cell counts as error 1). NaN when nothing was measured.
+   */
+  static double accuracyGammaStar(double[] gamma, double[] accuracy) {
+    double[] error = new double[accuracy.length];
+    for (int i = 0; i < error.length; i++) {
+      error[i] = Double.isFinite(accuracy[i]) ? 1 - accuracy[i] : Double.POSITIVE_INFINITY;
+    }
+    org.sgdnoise.core.analysis.GammaStarGrid.Result r =
+        org.sgdnoise.core.analysis.GammaStarGrid.locate(gamma, error);
+    return r == null ? Double.NaN : r.gammaStar();
+  }
+
+  private static String measuredCaption(List<Charts.Source> sources, String xc, String sc) {
+    List<String> lines = sources.stream().filter(s -> !s.points()).map(Charts.Source::label)
+        .toList();
+    return "Points: measured after training, the mean over the replicates ± 2 standard errors"
+        + " (their spread over √R)" + (lines.isEmpty() ? "" : "; lines: "
+        + String.join(", ", lines)) + (xc.equals("weight_decay")
+        ? "; vertical dashed lines: γ* by test accuracy on the grid, per curve" : "")
+        + ". Gaps: a replicate diverged there (its training loss became non-finite)"
+        + (sc == null ? "" : "; curves by " + sc) + ".";
   }
 
   /**
@@ -388,6 +442,21 @@ public final class ReportPlots {
   }
 
   static List<Quantity> quantities(String kind) {
+    if (trains(kind)) {
+      String best = "best along the run";
+      return List.of(
+          new Quantity("test accuracy", null, "measured", TEST_ACCURACY,
+              "trained_test_accuracy_se", List.<String[]>of(new String[] {
+                  "trained_best_test_accuracy", best})),
+          new Quantity("test loss", null, "measured", "trained_test_loss",
+              "trained_test_loss_se", List.<String[]>of(new String[] {"trained_best_test_loss",
+                  best})),
+          new Quantity("training-loss variance", null, "measured",
+              "trained_train_loss_variance", "trained_train_loss_variance_se", List.of()),
+          new Quantity("Tr C", null, "measured (per-example gradients)", "trained_trace_noise",
+              "trained_trace_noise_se", List.<String[]>of(new String[] {
+                  "trained_trace_noise_theorem5", "Theorem 5: (2L/S)·Tr H − ‖∇L‖²/S"})));
+    }
     String[] cts = {null, "continuous-time Hessian approximation"};
     String[] dt = {null, "discrete-time Hessian approximation"};
     // Dataset mode: the exact theory of the replicates' own data sets, which the simulation

@@ -53,7 +53,11 @@ public final class ReportWriter {
         "sim_trace_sigma", "sim_trace_sigma_se", "sim_l_train", "sim_l_train_se", "sim_l_test",
         "sim_l_test_se", "sim_diverged_fraction", "sim_tail_index", "sim_tail_index_se",
         "theory_finite_trace_sigma", "theory_finite_l_train", "theory_finite_l_test",
-        "a_trace"));
+        "a_trace", "trained_test_accuracy", "trained_test_accuracy_se",
+        "trained_best_test_accuracy", "trained_test_loss", "trained_test_loss_se",
+        "trained_best_test_loss", "trained_train_loss_variance",
+        "trained_train_loss_variance_se", "trained_trace_noise", "trained_trace_noise_se",
+        "trained_trace_noise_theorem5"));
     PLOT_COLUMNS = List.copyOf(c);
   }
 

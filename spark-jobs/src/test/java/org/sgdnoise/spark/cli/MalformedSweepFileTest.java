@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class MalformedSweepFileTest {
   private static final String OK_HEAD = "name: bad\nkind: label_noise\n";
+  private static final String MLP_HEAD = "name: bad\nkind: mlp\n";
   /** Parameters with a grid of learning rates to refine along (lines 3 to 5 after a head). */
   private static final String REFINE_PARAMS = "params:\n  lr: [0.1, 0.2]\n  batch: [1, 2]\n";
 
@@ -37,8 +38,45 @@ class MalformedSweepFileTest {
             "params.lr (line 4)", "a finite number > 0", "the text 'fast'"),
         bad("misspelled kind", "name: bad\nkind: label_nosie\nparams: {lr: 0.1, batch: 1}\n",
             "kind (line 2)", "unknown kind", "label_noise", "'label_nosie'"),
-        bad("kind not supported yet", "name: bad\nkind: mlp\nparams: {lr: 0.1, batch: 1}\n",
-            "kind (line 2)", "not supported yet", "'mlp'"),
+        bad("kind not supported yet", "name: bad\nkind: general\nparams: {lr: 0.1, batch: 1}\n",
+            "kind (line 2)", "not supported yet", "'general'"),
+        bad("mlp without a width", MLP_HEAD + "params: {lr: 0.1, batch: 32}\n",
+            "params.width (line 3)", "kind mlp needs width"),
+        bad("width of logistic regression", "name: bad\nkind: logistic\n"
+                + "params: {lr: 0.1, batch: 32, width: 10}\n",
+            "params.width (line 3)", "applies only to kind mlp", ": 10"),
+        bad("width of a linear kind", OK_HEAD + "params: {lr: 0.1, batch: 1, width: 10}\n",
+            "params.width (line 3)", "applies only to kind mlp", ": 10"),
+        bad("width zero", MLP_HEAD + "params: {lr: 0.1, batch: 32, width: [10, 0]}\n",
+            "params.width[1] (line 3)", "an integer from 1 to 100000", ": 0"),
+        bad("linear parameter for mlp", MLP_HEAD
+                + "params: {lr: 0.1, batch: 32, width: 10, label_noise_var: 1}\n",
+            "params.label_noise_var (line 3)", "only to the linear kinds",
+            "takes lr, batch, momentum, weight_decay and width"),
+        bad("simulate for logistic", "name: bad\nkind: logistic\n"
+                + "params: {lr: 0.1, batch: 32}\nsimulate: {mode: streaming}\n",
+            "simulate (line 4)", "applies only to the linear kinds", "train:"),
+        bad("train section for a linear kind", OK_HEAD + "params: {lr: 0.1, batch: 1}\n"
+                + "train: {steps: 10}\n",
+            "train (line 4)", "only to kinds logistic and mlp"),
+        bad("unknown optimizer", MLP_HEAD + "params: {lr: 0.1, batch: 32, width: 10}\n"
+                + "train: {optimizer: rmsprop}\n",
+            "train.optimizer (line 4)", "sgd, adam", "'rmsprop'"),
+        bad("mse for logistic", "name: bad\nkind: logistic\nparams: {lr: 0.1, batch: 32}\n"
+                + "train: {loss: mse}\n",
+            "train.loss (line 4)", "its loss is cross_entropy", "'mse'"),
+        bad("reference width without scaling", MLP_HEAD
+                + "params: {lr: 0.1, batch: 32, width: 10}\ntrain: {reference_width: 100}\n",
+            "train.reference_width (line 4)", "only with lr_scaling: inverse_width", ": 100"),
+        bad("window zero", MLP_HEAD + "params: {lr: 0.1, batch: 32, width: 10}\n"
+                + "train:\n  steps: 100\n  window: 0\n",
+            "train.window (line 6)", "in (0, 1]", ": 0"),
+        bad("batch above train_rows", MLP_HEAD + "params: {lr: 0.1, batch: [32, 512], width: 10}"
+                + "\ntrain: {train_rows: 100}\n",
+            "params.batch[1] (line 3)", "at most train.train_rows = 100", ": 512"),
+        bad("noise rows above train_rows", MLP_HEAD + "params: {lr: 0.1, batch: 32, width: 10}"
+                + "\ntrain: {train_rows: 100, noise_rows: 1000}\n",
+            "train.noise_rows (line 4)", "at most train_rows = 100", ": 1000"),
         bad("input noise without its variance", "name: bad\nkind: input_noise\n"
                 + "params: {lr: 0.1, batch: 1}\n",
             "params.input_noise_var (line 3)", "exactly one of", "neither given"),
@@ -303,7 +341,10 @@ class MalformedSweepFileTest {
         Arguments.of("wave size -1", twelve, List.of("--wave-size", "-1"),
             List.of("--wave-size must be an integer >= 1 (0 = automatic): -1")),
         Arguments.of("negative partitions", twelve, List.of("--partitions", "-1"),
-            List.of("--partitions must be >= 0")));
+            List.of("--partitions must be >= 0")),
+        Arguments.of("missing data folder", "name: bad\nkind: logistic\n"
+                + "data: /nonexistent/fashion\nparams: {lr: 0.1, batch: 32}\n", List.of(),
+            List.of("data: Cannot load the data set: no folder /nonexistent/fashion")));
   }
 
   @ParameterizedTest(name = "{0}")

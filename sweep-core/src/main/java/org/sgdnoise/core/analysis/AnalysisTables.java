@@ -34,9 +34,14 @@ public final class AnalysisTables {
   public record BoundaryRow(Slice slice, boolean axisLog, double theoryCritical,
       Boundary.Bracket theory, Boundary.Bracket sim, double paperCritical) {}
 
-  /** A gamma_star row: γ* of the slice's theory and simulated L_test grids (null: no values). */
+  /**
+   * A gamma_star row: γ* of the slice's theory and simulated L_test grids, and for the real-data
+   * kinds of its measured test loss ({@code sim}) and test error ({@code accuracy}); null: no
+   * values.
+   */
   public record GammaStarRow(Slice slice, GammaStarGrid.Result theory, double theoryExact,
-      Boolean theoryNegative, Boolean paperNegative, GammaStarGrid.Result sim) {}
+      Boolean theoryNegative, Boolean paperNegative, GammaStarGrid.Result sim,
+      GammaStarGrid.Result accuracy) {}
 
   /** An agreement row: one cell, one source, one quantity. */
   public record AgreementRow(String sweep, String cellId, String kind, Comparison comparison,
@@ -141,8 +146,9 @@ public final class AnalysisTables {
         + " cells' paper_gamma_star_negative); null where the cells have none",
         GammaStarRow::paperNegative));
     c.add(col("sim_gamma_star_grid", DOUBLE, true, "", "γ* read off sim_l_test the same way"
-        + " (a cell with a diverged replicate counts as +∞); null without simulation or if all"
-        + " diverge", r -> grid(r.sim(), GammaStarGrid.Result::gammaStar)));
+        + " (a cell with a diverged replicate counts as +∞); logistic and mlp: off the measured"
+        + " trained_test_loss; null without simulation or if all diverge",
+        r -> grid(r.sim(), GammaStarGrid.Result::gammaStar)));
     c.add(col("sim_gamma_star_negative", BOOLEAN, true, "", "γ* < 0 by the simulated grid"
         + " values; null without simulation or if all diverge",
         r -> r.sim() == null ? null : r.sim().negative()));
@@ -156,6 +162,19 @@ public final class AnalysisTables {
         r -> grid(r.sim(), GammaStarGrid.Result::gridStep)));
     c.add(col("sim_status", STRING, true, "", "status of the simulated grid minimum; null"
         + " without simulation", r -> r.sim() == null ? null : r.sim().status().text()));
+    c.add(col("accuracy_gamma_star_grid", DOUBLE, true, "", "logistic and mlp: γ* that"
+        + " maximises the measured trained_test_accuracy, read off the grid the same way (on"
+        + " the test error 1 − accuracy; a diverged cell counts as error +∞); null for the"
+        + " linear kinds", r -> grid(r.accuracy(), GammaStarGrid.Result::gammaStar)));
+    c.add(col("accuracy_gamma_star_negative", BOOLEAN, true, "", "logistic and mlp: the best"
+        + " test accuracy at γ < 0 is above the best at γ ≥ 0 (the paper's Figure 1 right);"
+        + " null for the linear kinds", r -> r.accuracy() == null ? null
+            : r.accuracy().negative()));
+    c.add(col("accuracy_grid_step", DOUBLE, true, "", "grid_step of the accuracy grid maximum",
+        r -> grid(r.accuracy(), GammaStarGrid.Result::gridStep)));
+    c.add(col("accuracy_status", STRING, true, "", "status of the accuracy grid maximum"
+        + " (interior, at_edge, all_divergent); null for the linear kinds",
+        r -> r.accuracy() == null ? null : r.accuracy().status().text()));
     c.add(version());
     return List.copyOf(c);
   }

@@ -25,11 +25,18 @@ public final class Slices {
   public static final List<String> PARAMETERS = List.of("lr", "batch", "momentum",
       "weight_decay", "dim", "n", "alpha", "label_noise_var", "a_max", "a_trace", "spectrum",
       "teacher", "input_noise_var", "input_noise_spectrum", "lr_matrix", "rotation",
-      "scaling_k");
+      "scaling_k", "width");
 
   /** The parameters a boundary can be located along (the numeric ones that are swept). */
   public static final List<String> AXES = List.of("lr", "batch", "momentum", "weight_decay",
-      "dim", "n", "alpha", "label_noise_var", "input_noise_var", "rotation", "scaling_k");
+      "dim", "n", "alpha", "label_noise_var", "input_noise_var", "rotation", "scaling_k",
+      "width");
+
+  /**
+   * Parameters added after the first slice ids: left out of {@link #id} when null, so the
+   * slices of sweeps that do not have them keep their ids.
+   */
+  private static final Set<String> LATER = Set.of("width");
 
   /** Digits of SHA-256 kept in a slice id (64 bits: no collision among 10⁸ slices, p ≈ 3e-4). */
   private static final int ID_HEX_DIGITS = 16;
@@ -99,11 +106,15 @@ public final class Slices {
 
   /**
    * A stable id: 16 hex digits of SHA-256 over the axis and every {@code name=value} (null
-   * included), so equal slices of two sweeps or two runs have equal ids.
+   * included, except a null of a {@link #LATER} parameter), so equal slices of two sweeps or
+   * two runs have equal ids.
    */
   public static String id(String axis, List<String> names, Object[] values) {
     StringBuilder sb = new StringBuilder("sgdnoise-slice-v1|").append(axis);
     for (int i = 0; i < names.size(); i++) {
+      if (values[i] == null && LATER.contains(names.get(i))) {
+        continue;
+      }
       sb.append('|').append(names.get(i)).append('=').append(values[i]);
     }
     try {

@@ -63,12 +63,35 @@ public final class ImageDataSets {
     }
   }
 
+  /**
+   * Checks that {@code folder} holds the four files, without reading them (a driver checks this
+   * before it starts executors that will load them).
+   *
+   * @throws java.io.FileNotFoundException naming the folder or the missing file, and how to
+   *     install the package when the folder is Debian's
+   */
+  public static void check(Path folder) throws java.io.FileNotFoundException {
+    if (!Files.isDirectory(folder)) {
+      throw missingFolder(folder);
+    }
+    for (String name : FILES) {
+      file(folder, name);
+    }
+  }
+
+  private static final String[] FILES = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+      "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
+
+  private static java.io.FileNotFoundException missingFolder(Path folder) {
+    return new java.io.FileNotFoundException("Cannot load the data set: no folder " + folder
+        + (folder.toString().equals(DEBIAN_DIR) ? " (install it with: apt-get install"
+            + " dataset-fashion-mnist, or set " + ENV + ")" : ""));
+  }
+
   /** Reads the four files of {@code folder} (no cache). */
   static Split read(Path folder) throws IOException {
     if (!Files.isDirectory(folder)) {
-      throw new java.io.FileNotFoundException("Cannot load the data set: no folder " + folder
-          + (folder.toString().equals(DEBIAN_DIR) ? " (install it with: apt-get install"
-              + " dataset-fashion-mnist, or set " + ENV + ")" : ""));
+      throw missingFolder(folder);
     }
     ImageData train = ImageData.of(Idx.read(file(folder, "train-images-idx3-ubyte")),
         Idx.read(file(folder, "train-labels-idx1-ubyte")), CLASSES, folder + " (train)");
@@ -81,7 +104,7 @@ public final class ImageDataSets {
     return new Split(train, test);
   }
 
-  private static Path file(Path folder, String name) throws IOException {
+  private static Path file(Path folder, String name) throws java.io.FileNotFoundException {
     Path plain = folder.resolve(name);
     if (Files.isRegularFile(plain)) {
       return plain;

@@ -65,6 +65,27 @@ public final class Trainer {
       double trainLossMean, double trainLossVariance, double noiseTrace,
       double noiseTraceTheorem5) {}
 
+  /**
+   * Upper bound on the heap one run needs beyond the shared data set: θ, its gradient, the
+   * optimiser's two moments, the noise measurement's six vectors, and the model's work buffers
+   * (a minibatch or an evaluation block of up to {@code 4096} rows of {@code width} hidden units
+   * and 10 outputs); plus, once per JVM, an MNIST-sized data set (70,000 images of 784 pixels
+   * as floats).
+   *
+   * @param width the hidden width (0: logistic regression)
+   * @param train the settings
+   */
+  public static long memoryBytes(int width, org.sgdnoise.core.spec.Train train) {
+    final long features = 784;
+    final long classes = 10;
+    final long params = width == 0 ? classes * features + classes
+        : width * features + width + classes * width + classes;
+    final long rows = Math.max(4096, train.noiseRows());
+    final long data = 70_000L * (features * Float.BYTES + 1);
+    return data + 12 * params * Double.BYTES + rows * (width + classes + features) * Double.BYTES
+        + (long) train.trainRows() * Integer.BYTES;
+  }
+
   /** Trains {@code model} on {@code train} and evaluates on {@code test}. */
   public static Result run(Model model, ImageData train, ImageData test, Settings s) {
     final int n = Math.min(s.trainRows(), train.rows());

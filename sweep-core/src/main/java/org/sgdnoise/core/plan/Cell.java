@@ -31,6 +31,9 @@ import org.sgdnoise.core.spec.Simulate;
  * @param rotation seed of the Haar rotation of the features (0: A diagonal)
  * @param scalingK k of the scaling ratio Σ(kλ, kS)/Σ(λ, S), NaN when not asked
  * @param matrices whether Σ and C go to the matrices table (output only, not in the id)
+ * @param width the hidden width of kind mlp, 0 otherwise
+ * @param train the data set and training settings of the real-data kinds ({@link
+ *     Kind#trains()}), {@code null} for the linear kinds (whose spectrum is then empty)
  */
 public record Cell(
     long index,
@@ -52,7 +55,9 @@ public record Cell(
     LrMatrix lrMatrix,
     int rotation,
     double scalingK,
-    boolean matrices) {
+    boolean matrices,
+    int width,
+    org.sgdnoise.core.spec.Train train) {
 
   /** The defaults of the fields added after version 1 of the cell id (see {@link CellIds}). */
   public static final double[] DEFAULT_TEACHER = {1.0};
@@ -62,10 +67,31 @@ public record Cell(
       double labelNoiseVar, double[] spectrum, int n, Simulate simulate, long seed) {
     String id = CellIds.of(Kind.LABEL_NOISE, lr, batch, momentum, 0.0, labelNoiseVar, spectrum,
         n, Double.NaN, simulate, DEFAULT_TEACHER, Double.NaN, null, LrMatrix.SCALAR, 0,
-        Double.NaN);
+        Double.NaN, 0, null);
     return new Cell(index, id, Kind.LABEL_NOISE, lr, batch, momentum, 0.0, labelNoiseVar,
         spectrum, n, Double.NaN, simulate, seed, DEFAULT_TEACHER, Double.NaN, null,
-        LrMatrix.SCALAR, 0, Double.NaN, false);
+        LrMatrix.SCALAR, 0, Double.NaN, false, 0, null);
+  }
+
+  /**
+   * A cell of a real-data kind (logistic, or mlp with {@code width}); the linear models' fields
+   * are empty.
+   */
+  public static Cell training(long index, Kind kind, double lr, int batch, double momentum,
+      double weightDecay, int width, org.sgdnoise.core.spec.Train train, long seed) {
+    String id = CellIds.of(kind, lr, batch, momentum, weightDecay, 0.0, NO_SPECTRUM, 0,
+        Double.NaN, Simulate.NONE, DEFAULT_TEACHER, Double.NaN, null, LrMatrix.SCALAR, 0,
+        Double.NaN, width, train);
+    return new Cell(index, id, kind, lr, batch, momentum, weightDecay, 0.0, NO_SPECTRUM, 0,
+        Double.NaN, Simulate.NONE, seed, DEFAULT_TEACHER, Double.NaN, null, LrMatrix.SCALAR, 0,
+        Double.NaN, false, width, train);
+  }
+
+  private static final double[] NO_SPECTRUM = {};
+
+  /** The learning rate the real-data kinds train with (λ scaled by the width if asked). */
+  public double effectiveLr() {
+    return train == null ? lr : train.effectiveLr(lr, width);
   }
 
   /** Entry i of the teacher u (a one-entry teacher is broadcast). */

@@ -20,7 +20,7 @@ import org.sgdnoise.core.spec.Simulate;
  * replicates. Changing it changes every id: bump the version tag.
  *
  * <p>Fields added later (teacher, input noise, learning-rate matrix, rotation, scaling k, the
- * streaming sampler, the tail fraction)
+ * streaming sampler, the tail fraction, the width and training settings of the real-data kinds)
  * follow as tagged entries, each written only when it differs from its default; so a cell that
  * uses none of them keeps its version-1 id (sweeps from earlier builds still resume), and the
  * tags keep the encoding unambiguous.
@@ -47,8 +47,11 @@ public final class CellIds {
       double[] inputNoiseSpectrum,
       LrMatrix lrMatrix,
       int rotation,
-      double scalingK) {
-    ByteBuffer b = ByteBuffer.allocate(192 + 8 * spectrum.length + 8 * teacher.length
+      double scalingK,
+      int width,
+      org.sgdnoise.core.spec.Train train) {
+    byte[] data = train == null ? new byte[0] : train.data().getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(320 + data.length + 8 * spectrum.length + 8 * teacher.length
         + (inputNoiseSpectrum == null ? 0 : 8 * inputNoiseSpectrum.length)
         + (lrMatrix.diagonal() == null ? 0 : 8 * lrMatrix.diagonal().length));
     b.put(VERSION);
@@ -103,6 +106,26 @@ public final class CellIds {
     if (sim.tailFraction() != Simulate.DEFAULT_TAIL_FRACTION && sim.enabled()) {
       b.put((byte) 8);
       putDouble(b, sim.tailFraction());
+    }
+    if (width != 0) {
+      b.put((byte) 9);
+      b.putInt(width);
+    }
+    if (train != null) {
+      b.put((byte) 10);
+      b.putInt(data.length);
+      b.put(data);
+      b.putInt(train.optimizer().ordinal());
+      b.putInt(train.loss().ordinal());
+      b.putInt(train.lrScaling().ordinal());
+      b.putInt(train.referenceWidth());
+      b.putLong(train.steps());
+      b.putInt(train.trainRows());
+      b.putInt(train.testRows());
+      b.putInt(train.evaluations());
+      putDouble(b, train.window());
+      b.putInt(train.noiseRows());
+      b.putInt(train.replicates());
     }
     byte[] digest = sha256().digest(java.util.Arrays.copyOf(b.array(), b.position()));
     return HexFormat.of().formatHex(digest, 0, 16);

@@ -64,13 +64,13 @@ public final class SweepPlan implements CellSource {
 
   /** Replicates over all cells. */
   public long totalReplicates() {
-    return Math.multiplyExact(size, (long) spec.simulate().replicates());
+    return Math.multiplyExact(size, (long) spec.replicates());
   }
 
   /** SGD steps over all cells and replicates (saturates at Long.MAX_VALUE). */
   public long totalSteps() {
     try {
-      return Math.multiplyExact(totalReplicates(), spec.simulate().steps());
+      return Math.multiplyExact(totalReplicates(), spec.steps());
     } catch (ArithmeticException e) {
       return Long.MAX_VALUE;
     }
@@ -82,6 +82,14 @@ public final class SweepPlan implements CellSource {
    * bound when zipped). Replicates of a cell run one after another.
    */
   public long maxCellBytes() {
+    if (spec.kind().trains()) {
+      int maxWidth = 0;
+      ParamAxis width = spec.params().get(Param.WIDTH);
+      for (int k = 0; width != null && k < width.size(); k++) {
+        maxWidth = Math.max(maxWidth, (int) width.scalar(k));
+      }
+      return org.sgdnoise.core.nn.Trainer.memoryBytes(maxWidth, spec.train());
+    }
     int maxDim = 0;
     ParamAxis spectrum = spec.params().get(Param.SPECTRUM);
     ParamAxis dim = spec.params().get(Param.DIM);
@@ -163,6 +171,12 @@ public final class SweepPlan implements CellSource {
     int batch = (int) scalar(Param.BATCH, pos, moved, to);
     double momentum = scalar(Param.MOMENTUM, pos, moved, to);
     double weightDecay = scalar(Param.WEIGHT_DECAY, pos, moved, to);
+    if (spec.kind().trains()) {
+      int width = spec.params().containsKey(Param.WIDTH)
+          ? (int) scalar(Param.WIDTH, pos, moved, to) : 0;
+      return Cell.training(index, spec.kind(), lr, batch, momentum, weightDecay, width,
+          spec.train(), spec.seed());
+    }
     double sigma2 = scalar(Param.LABEL_NOISE_VAR, pos, moved, to);
     double[] spectrum;
     if (spec.params().containsKey(Param.SPECTRUM)) {
@@ -192,10 +206,10 @@ public final class SweepPlan implements CellSource {
         ? scalar(Param.SCALING_K, pos, moved, to) : Double.NaN;
     String id = CellIds.of(spec.kind(), lr, batch, momentum, weightDecay, sigma2, spectrum, n,
         alpha, sim, teacher, inputNoiseVar, inputNoiseSpectrum, spec.lrMatrix(), rotation,
-        scalingK);
+        scalingK, 0, null);
     return new Cell(index, id, spec.kind(), lr, batch, momentum, weightDecay, sigma2, spectrum,
         n, alpha, sim, spec.seed(), teacher, inputNoiseVar, inputNoiseSpectrum, spec.lrMatrix(),
-        rotation, scalingK, spec.matrices());
+        rotation, scalingK, spec.matrices(), 0, null);
   }
 
   private int at(Param p, int[] pos) {

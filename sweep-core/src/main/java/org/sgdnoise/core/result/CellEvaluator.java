@@ -24,6 +24,9 @@ public final class CellEvaluator {
 
   public static CellResult evaluate(Cell cell) {
     final long t0 = System.nanoTime();
+    if (cell.kind().trains()) {
+      return train(cell, t0);
+    }
     KindTheory.Outcome theory = KindTheory.of(cell);
     List<ReplicateResult> reps = new ArrayList<>();
     List<Prediction> finite = new ArrayList<>();
@@ -67,7 +70,40 @@ public final class CellEvaluator {
     double fraction = nrep == 0 ? Double.NaN : (double) diverged / nrep;
     return new CellResult(cell, theory.theory(), theory.criticalLr(), reps, sim, fraction,
         (System.nanoTime() - t0) / 1_000_000, theory.baselines(), theory.tails(), null,
-        theory.extras(), finite);
+        theory.extras(), finite, null);
+  }
+
+  /**
+   * A real-data cell: each replicate trains the cell's model from its own seed on the data set
+   * (loaded once per JVM) and is measured; no theory.
+   */
+  private static CellResult train(Cell cell, long t0) {
+    final org.sgdnoise.core.spec.Train t = cell.train();
+    final org.sgdnoise.core.data.ImageDataSets.Split data;
+    try {
+      data = org.sgdnoise.core.data.ImageDataSets.load(
+          org.sgdnoise.core.data.ImageDataSets.resolve(t.data()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    final int features = data.train().features();
+    final int classes = data.train().classes();
+    List<org.sgdnoise.core.nn.Trainer.Result> runs = new ArrayList<>();
+    for (int r = 0; r < t.replicates(); r++) {
+      org.sgdnoise.core.nn.Model model = cell.kind() == org.sgdnoise.core.spec.Kind.MLP
+          ? new org.sgdnoise.core.nn.Mlp(features, cell.width(), classes, t.loss())
+          : new org.sgdnoise.core.nn.Logistic(features, classes);
+      runs.add(org.sgdnoise.core.nn.Trainer.run(model, data.train(), data.test(),
+          new org.sgdnoise.core.nn.Trainer.Settings(t.optimizer(), cell.effectiveLr(),
+              cell.momentum(), cell.weightDecay(), cell.batch(), t.steps(),
+              t.trainRows() == 0 ? Integer.MAX_VALUE : t.trainRows(),
+              t.testRows() == 0 ? Integer.MAX_VALUE : t.testRows(), t.evaluations(),
+              t.window(), t.noiseRows(), cell.replicateSeed(r))));
+    }
+    CellResult.Training training = CellResult.Training.of(runs);
+    return new CellResult(cell, null, Double.NaN, List.of(), Simulation.NONE,
+        training.divergedFraction(), (System.nanoTime() - t0) / 1_000_000, null, null, null,
+        null, List.of(), training);
   }
 
   /**

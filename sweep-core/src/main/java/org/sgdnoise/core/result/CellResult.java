@@ -28,6 +28,8 @@ import org.sgdnoise.core.theory.Prediction;
  * @param extras the kind-specific theory results and the paper's printed versions
  * @param finite the exact finite-data theory of each replicate's data set (dataset mode, one per
  *     replicate, in replicate order), empty otherwise
+ * @param training what the real-data kinds measured ({@link Training}), {@code null} for the
+ *     linear kinds and failed cells
  */
 public record CellResult(
     Cell cell,
@@ -41,7 +43,8 @@ public record CellResult(
     Tails tails,
     String error,
     Extras extras,
-    List<Prediction> finite) {
+    List<Prediction> finite,
+    Training training) {
 
   /**
    * Theory results only some kinds have, and the paper's printed versions where they differ
@@ -130,6 +133,59 @@ public record CellResult(
         Estimate.MISSING);
   }
 
+  /**
+   * What the replicates of a real-data cell measured: each estimate is the mean over the
+   * replicates with its standard error, their standard deviation over √R (NaN with one
+   * replicate). Every estimate is {@link Estimate#MISSING} when a replicate diverged (its
+   * training loss became non-finite), as the simulation's are.
+   *
+   * @param runs each replicate's result, in replicate order
+   * @param testAccuracy test accuracy at the end
+   * @param testLoss test loss at the end
+   * @param bestTestAccuracy the highest test accuracy over the evaluations along the run
+   * @param bestTestLoss the lowest test loss over the evaluations
+   * @param trainLossMean mean minibatch objective over the window
+   * @param trainLossVariance its variance over the window (the paper's Figure 1 left)
+   * @param noiseTrace Tr C at the end, from per-example gradients
+   * @param noiseTraceTheorem5 Theorem 5's form (2L/S)·Tr H − ‖∇L‖²/S at the same point
+   */
+  public record Training(List<org.sgdnoise.core.nn.Trainer.Result> runs, Estimate testAccuracy,
+      Estimate testLoss, Estimate bestTestAccuracy, Estimate bestTestLoss, Estimate trainLossMean,
+      Estimate trainLossVariance, Estimate noiseTrace, Estimate noiseTraceTheorem5) {
+    public Training {
+      runs = List.copyOf(runs);
+    }
+
+    /** Pools the replicates' results. */
+    public static Training of(List<org.sgdnoise.core.nn.Trainer.Result> runs) {
+      boolean diverged = runs.stream().anyMatch(org.sgdnoise.core.nn.Trainer.Result::diverged);
+      java.util.function.Function<java.util.function.ToDoubleFunction<
+          org.sgdnoise.core.nn.Trainer.Result>, Estimate> pool = f -> diverged
+              ? Estimate.MISSING
+              : Estimate.ofBatchMeans(runs.stream().mapToDouble(f).toArray());
+      return new Training(runs, pool.apply(org.sgdnoise.core.nn.Trainer.Result::finalTestAccuracy),
+          pool.apply(org.sgdnoise.core.nn.Trainer.Result::finalTestLoss),
+          pool.apply(org.sgdnoise.core.nn.Trainer.Result::bestTestAccuracy),
+          pool.apply(org.sgdnoise.core.nn.Trainer.Result::bestTestLoss),
+          pool.apply(org.sgdnoise.core.nn.Trainer.Result::trainLossMean),
+          pool.apply(org.sgdnoise.core.nn.Trainer.Result::trainLossVariance),
+          pool.apply(org.sgdnoise.core.nn.Trainer.Result::noiseTrace),
+          pool.apply(org.sgdnoise.core.nn.Trainer.Result::noiseTraceTheorem5));
+    }
+
+    /** The fraction of replicates that diverged. */
+    public double divergedFraction() {
+      return runs.stream().filter(org.sgdnoise.core.nn.Trainer.Result::diverged).count()
+          / (double) runs.size();
+    }
+
+    /** The earliest divergence step over the replicates, or -1. */
+    public long firstDivergedStep() {
+      return runs.stream().filter(org.sgdnoise.core.nn.Trainer.Result::diverged)
+          .mapToLong(org.sgdnoise.core.nn.Trainer.Result::divergedStep).min().orElse(-1);
+    }
+  }
+
   public CellResult {
     replicates = List.copyOf(replicates);
     finite = List.copyOf(finite);
@@ -164,11 +220,14 @@ public record CellResult(
   public static CellResult failed(Cell cell, Throwable error, long wallMs) {
     String msg = error.getClass().getName() + ": " + error.getMessage();
     return new CellResult(cell, null, Double.NaN, List.of(), Simulation.NONE, Double.NaN, wallMs,
-        null, null, msg, null, List.of());
+        null, null, msg, null, List.of(), null);
   }
 
   /** Smallest divergence step over the replicates, or -1. */
   public long firstDivergedStep() {
+    if (training != null) {
+      return training.firstDivergedStep();
+    }
     long first = -1;
     for (ReplicateResult r : replicates) {
       if (r.diverged() && (first < 0 || r.divergedStep() < first)) {

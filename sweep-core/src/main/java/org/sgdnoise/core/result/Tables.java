@@ -21,7 +21,7 @@ import org.sgdnoise.core.theory.Prediction;
  */
 public final class Tables {
   /** Bumped when a column is added, removed or changes meaning. */
-  public static final int SCHEMA_VERSION = 4;
+  public static final int SCHEMA_VERSION = 5;
 
   private Tables() {}
 
@@ -141,22 +141,23 @@ public final class Tables {
         row -> row.c().momentum()));
     c.add(Column.of("weight_decay", DOUBLE, false, "", "weight decay γ (0 for label_noise)",
         row -> row.c().weightDecay()));
-    c.add(Column.of("dim", INT, false, "", "dimension D (length of the spectrum)",
-        row -> row.c().dim()));
+    c.add(Column.of("dim", INT, true, "", "dimension D (length of the spectrum); null for"
+        + " logistic and mlp", row -> linear(row, row.c().dim())));
     c.add(Column.of("n", INT, true, "samples", "data set size N in dataset mode; null otherwise",
         row -> row.c().n() > 0 ? row.c().n() : null));
     c.add(Column.of("alpha", DOUBLE, true, "", "α = N/D when the sweep file gave alpha; null"
         + " otherwise", row -> nan(row.c().alpha())));
-    c.add(Column.of("label_noise_var", DOUBLE, false, "", "label-noise variance σ²",
-        row -> row.c().labelNoiseVar()));
-    c.add(Column.of("a_max", DOUBLE, false, "", "largest eigenvalue of the feature covariance A",
-        row -> row.c().aMax()));
-    c.add(Column.of("a_trace", DOUBLE, false, "", "Tr A", row -> row.c().aTrace()));
-    c.add(Column.of("spectrum", STRING, false, "", "eigenvalues of A, as text [a1, a2, ...]",
-        row -> row.c().spectrumText()));
-    c.add(Column.of("teacher", STRING, false, "", "the teacher u as given, as text: D entries, or"
-        + " one entry c meaning u = c·(1, ..., 1); the losses of label_noise do not depend on it",
-        row -> Cell.text(row.c().teacher())));
+    c.add(Column.of("label_noise_var", DOUBLE, true, "", "label-noise variance σ²; null for"
+        + " logistic and mlp", row -> linear(row, row.c().labelNoiseVar())));
+    c.add(Column.of("a_max", DOUBLE, true, "", "largest eigenvalue of the feature covariance A;"
+        + " null for logistic and mlp", row -> linear(row, row.c().aMax())));
+    c.add(Column.of("a_trace", DOUBLE, true, "", "Tr A; null for logistic and mlp",
+        row -> linear(row, row.c().aTrace())));
+    c.add(Column.of("spectrum", STRING, true, "", "eigenvalues of A, as text [a1, a2, ...];"
+        + " null for logistic and mlp", row -> linear(row, row.c().spectrumText())));
+    c.add(Column.of("teacher", STRING, true, "", "the teacher u as given, as text: D entries, or"
+        + " one entry c meaning u = c·(1, ..., 1); the losses of label_noise do not depend on"
+        + " it; null for logistic and mlp", row -> linear(row, Cell.text(row.c().teacher()))));
     c.add(Column.of("input_noise_var", DOUBLE, true, "", "input-noise variance σ_x² (B = σ_x²·I)"
         + " for input_noise given that way; null otherwise",
         row -> nan(row.c().inputNoiseVar())));
@@ -164,24 +165,51 @@ public final class Tables {
         + " covariance B on the coordinate axes, as text; null unless given",
         row -> row.c().inputNoiseSpectrum() == null ? null
             : Cell.text(row.c().inputNoiseSpectrum())));
-    c.add(Column.of("lr_matrix", STRING, false, "", "learning-rate matrix Λ = λ·Λ₀: scalar (Λ₀ ="
-        + " I), newton (Λ₀ = A⁻¹) or the diagonal of Λ₀ as text",
-        row -> row.c().lrMatrix().text()));
-    c.add(Column.of("rotation", INT, false, "", "seed of the Haar rotation R of the features, A"
-        + " = R diag(spectrum) Rᵀ; 0: A diagonal", row -> row.c().rotation()));
+    c.add(Column.of("lr_matrix", STRING, true, "", "learning-rate matrix Λ = λ·Λ₀: scalar (Λ₀ ="
+        + " I), newton (Λ₀ = A⁻¹) or the diagonal of Λ₀ as text; null for logistic and mlp",
+        row -> linear(row, row.c().lrMatrix().text())));
+    c.add(Column.of("rotation", INT, true, "", "seed of the Haar rotation R of the features, A"
+        + " = R diag(spectrum) Rᵀ; 0: A diagonal; null for logistic and mlp",
+        row -> linear(row, row.c().rotation())));
     c.add(Column.of("scaling_k", DOUBLE, true, "", "k of theory_scaling_ratio; null unless given",
         row -> nan(row.c().scalingK())));
-    c.add(Column.of("sim_mode", STRING, false, "", "simulation mode: none, streaming or dataset",
+    c.add(Column.of("width", INT, true, "", "hidden width d of kind mlp; null otherwise",
+        row -> row.c().width() > 0 ? row.c().width() : null));
+    c.add(Column.of("data", STRING, true, "", "logistic and mlp: the data set as the sweep file"
+        + " names it (fashion-mnist, or a folder of IDX files); null otherwise",
+        row -> train(row, org.sgdnoise.core.spec.Train::data)));
+    c.add(Column.of("optimizer", STRING, true, "", "logistic and mlp: sgd (heavy ball, momentum"
+        + " μ) or adam (β₁ = μ, or 0.9 when μ = 0); null otherwise",
+        row -> train(row, t -> t.optimizer().yamlName())));
+    c.add(Column.of("loss", STRING, true, "", "logistic and mlp: the output loss, cross_entropy"
+        + " or mse; null otherwise", row -> train(row,
+            t -> org.sgdnoise.core.spec.Train.lossName(t.loss()))));
+    c.add(Column.of("lr_scaling", STRING, true, "", "logistic and mlp: none, or inverse_width"
+        + " (the run uses lr·reference_width/width); null otherwise",
+        row -> train(row, t -> t.lrScaling().yamlName())));
+    c.add(Column.of("lr_effective", DOUBLE, true, "", "logistic and mlp: the learning rate the"
+        + " run used (lr, scaled by lr_scaling); null otherwise",
+        row -> row.c().train() == null ? null : row.c().effectiveLr()));
+    c.add(Column.of("train_rows", INT, true, "samples", "logistic and mlp: training images used"
+        + " (a prefix of the set; null: all of them); null otherwise",
+        row -> train(row, t -> t.trainRows() > 0 ? t.trainRows() : null)));
+    c.add(Column.of("test_rows", INT, true, "samples", "logistic and mlp: test images evaluated"
+        + " (a prefix; null: all of them); null otherwise",
+        row -> train(row, t -> t.testRows() > 0 ? t.testRows() : null)));
+    c.add(Column.of("sim_mode", STRING, false, "", "simulation mode: none, streaming or dataset;"
+        + " none for logistic and mlp (they train: see the trained_ columns)",
         row -> row.c().simulate().mode().yamlName()));
     c.add(Column.of("sampling", STRING, true, "", "minibatch sampling in dataset mode"
         + " (with_replacement or without_replacement); null otherwise",
         row -> row.c().n() > 0 ? row.c().simulate().sampling().yamlName() : null));
     c.add(Column.of("steps", LONG, false, "steps", "SGD steps per replicate, burn-in included"
-        + " (0 without simulation)", row -> row.c().simulate().steps()));
+        + " (0 without simulation); optimiser steps for logistic and mlp",
+        row -> row.c().train() != null ? row.c().train().steps() : row.c().simulate().steps()));
     c.add(Column.of("burn_in", LONG, false, "steps", "steps discarded before measuring",
         row -> row.c().simulate().burnIn()));
-    c.add(Column.of("replicates", INT, false, "", "independent SGD chains per cell",
-        row -> row.c().simulate().replicates()));
+    c.add(Column.of("replicates", INT, false, "", "independent SGD chains per cell (training"
+        + " runs for logistic and mlp)", row -> row.c().train() != null
+            ? row.c().train().replicates() : row.c().simulate().replicates()));
     c.add(Column.of("seed", LONG, false, "", "the sweep seed (replicate seeds derive from it,"
         + " the cell id and the replicate number)", row -> row.c().seed()));
     c.add(Column.of("theory_trace_sigma", DOUBLE, true, "", "Tr Σ, the trace of the stationary"
@@ -329,13 +357,32 @@ public final class Tables {
     c.add(Column.of("sim_tail_index_se", DOUBLE, true, "", "its standard error (spread of the"
         + " stretches' estimates)", row -> nan(row.r().sim().tailIndex().se())));
     c.add(Column.of("sim_diverged_fraction", DOUBLE, true, "", "fraction of replicates whose"
-        + " iterate became non-finite or ran away; null without simulation",
+        + " iterate became non-finite or ran away (logistic and mlp: whose training loss became"
+        + " non-finite); null without simulation",
         row -> nan(row.r().divergedFraction())));
     c.add(Column.of("sim_first_diverged_step", LONG, true, "steps", "earliest step at which a"
         + " replicate diverged; null if none did", row -> {
           long s = row.r().firstDivergedStep();
           return s < 0 ? null : s;
         }));
+    addTrained(c, "test_accuracy", "", "test accuracy at the end of training",
+        CellResult.Training::testAccuracy);
+    addTrained(c, "test_loss", "loss", "test loss (mean data loss, no regulariser) at the end",
+        CellResult.Training::testLoss);
+    addTrained(c, "best_test_accuracy", "", "the highest test accuracy over the evaluations along"
+        + " the run", CellResult.Training::bestTestAccuracy);
+    addTrained(c, "best_test_loss", "loss", "the lowest test loss over the evaluations",
+        CellResult.Training::bestTestLoss);
+    addTrained(c, "train_loss_mean", "loss", "mean minibatch objective (data loss + ½γ‖W‖²)"
+        + " over the last train.window of the steps", CellResult.Training::trainLossMean);
+    addTrained(c, "train_loss_variance", "", "variance of the minibatch objective over the same"
+        + " window (the paper's Figure 1 left)", CellResult.Training::trainLossVariance);
+    addTrained(c, "trace_noise", "", "Tr C at the end: the variance of the minibatch gradient,"
+        + " (mean ‖gᵢ‖² − ‖ḡ‖²)/S from per-example gradients on train.noise_rows images",
+        CellResult.Training::noiseTrace);
+    addTrained(c, "trace_noise_theorem5", "", "Theorem 5's form of Tr C at the same point,"
+        + " (2L/S)·Tr H − ‖ḡ‖²/S, Tr H by Hutchinson's estimator (8 probes); exact near a"
+        + " minimum of an MSE loss", CellResult.Training::noiseTraceTheorem5);
     c.add(Column.of("error", STRING, true, "", "null, or why the cell could not be computed"
         + " (an exception: a bug, never divergence); its result columns are then null",
         row -> row.r().error()));
@@ -424,6 +471,31 @@ public final class Tables {
         row -> baseline(row, which, HessianBaselines.Baseline::lTrain)));
     c.add(Column.of("baseline_" + name + "_l_test", DOUBLE, true, "loss", "test loss by the "
         + what + tail, row -> baseline(row, which, HessianBaselines.Baseline::lTest)));
+  }
+
+  /**
+   * {@code trained_<name>} and its {@code _se}: a real-data measurement, the mean over the
+   * replicates and its standard error.
+   */
+  private static void addTrained(List<Column<CellRow>> c, String name, String unit, String what,
+      java.util.function.Function<CellResult.Training, Estimate> get) {
+    c.add(Column.of("trained_" + name, DOUBLE, true, unit, "logistic and mlp: " + what
+        + ", averaged over the replicates; null otherwise or if a replicate diverged",
+        row -> row.r().training() == null ? null : nan(get.apply(row.r().training()).mean())));
+    c.add(Column.of("trained_" + name + "_se", DOUBLE, true, unit, "its standard error (the"
+        + " replicates' standard deviation over √R; null with one replicate)",
+        row -> row.r().training() == null ? null : nan(get.apply(row.r().training()).se())));
+  }
+
+  /** A linear model's parameter, null for the real-data kinds. */
+  private static <T> T linear(CellRow row, T value) {
+    return row.c().kind().trains() ? null : value;
+  }
+
+  /** A training setting of the real-data kinds, null for the linear kinds. */
+  private static Object train(CellRow row,
+      java.util.function.Function<org.sgdnoise.core.spec.Train, Object> get) {
+    return row.c().train() == null ? null : get.apply(row.c().train());
   }
 
   private static Double baseline(CellRow row, int which,

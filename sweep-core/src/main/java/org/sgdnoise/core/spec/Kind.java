@@ -4,7 +4,10 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** The problem kinds of the paper (DESIGN.md). Only some are implemented so far. */
+/**
+ * The problem kinds of the paper (DESIGN.md): the linear models of the theory, and the real-data
+ * models of its Figure 1 ({@link #trains()}), trained on an image data set.
+ */
 public enum Kind {
   LABEL_NOISE("label_noise", true),
   INPUT_NOISE("input_noise", true),
@@ -13,8 +16,8 @@ public enum Kind {
   DNM("dnm", true),
   NGD("ngd", true),
   GENERAL("general", false),
-  LOGISTIC("logistic", false),
-  MLP("mlp", false);
+  LOGISTIC("logistic", true),
+  MLP("mlp", true);
 
   private final String yamlName;
   private final boolean supported;
@@ -27,6 +30,14 @@ public enum Kind {
   /** The name used in sweep files and in the {@code kind} column. */
   public String yamlName() {
     return yamlName;
+  }
+
+  /**
+   * Whether the kind trains a model on a real data set ({@code data:} and {@code train:} in the
+   * sweep file) rather than solving and simulating a linear model.
+   */
+  public boolean trains() {
+    return this == LOGISTIC || this == MLP;
   }
 
   /** Whether this build can run the kind. */

@@ -52,7 +52,12 @@ public enum Param {
    */
   ROTATION("rotation", ValueType.INTEGER, "an integer from 0 to " + Param.MAX_INT),
   /** k of the λ–S scaling ratio Σ(kλ, kS)/Σ(λ, S) (Section 6.5). */
-  SCALING_K("scaling_k", ValueType.REAL, "a finite number > 0");
+  SCALING_K("scaling_k", ValueType.REAL, "a finite number > 0"),
+  /** d, the hidden width of kind mlp. */
+  WIDTH("width", ValueType.INTEGER, "an integer from 1 to " + Param.MAX_WIDTH);
+
+  /** Widest hidden layer accepted (kind mlp). */
+  public static final int MAX_WIDTH = 100_000;
 
   /** Largest dimension accepted. */
   public static final int MAX_DIM = 10_000;
@@ -107,6 +112,7 @@ public enum Param {
           case ROTATION -> v >= 0 && v <= MAX_INT && v == Math.rint(v);
           case BATCH, N -> v >= 1 && v <= MAX_INT && v == Math.rint(v);
           case DIM -> v >= 1 && v <= MAX_DIM && v == Math.rint(v);
+          case WIDTH -> v >= 1 && v <= MAX_WIDTH && v == Math.rint(v);
           case SPECTRUM -> v > 0 && v < Double.POSITIVE_INFINITY;
         };
     if (ok) {

@@ -17,6 +17,8 @@ import java.util.Map;
  * @param lrMatrix the learning-rate matrix Λ = λ·Λ₀
  * @param matrices whether to write Σ and C of each cell to the {@code matrices} table
  * @param refine adaptive refinement of a boundary after the grid, or {@code null}
+ * @param train the data set and training settings of the real-data kinds ({@link
+ *     Kind#trains()}), {@code null} for the linear kinds
  * @param source the file name, for messages
  * @param text the sweep file as written, for the manifest
  */
@@ -30,6 +32,7 @@ public record SweepSpec(
     LrMatrix lrMatrix,
     boolean matrices,
     Refine refine,
+    Train train,
     String source,
     String text) implements java.io.Serializable {
 
@@ -45,6 +48,24 @@ public record SweepSpec(
       n = Math.multiplyExact(n, d.size());
     }
     return n;
+  }
+
+  /**
+   * Whether cells run replicates (SGD chains or training runs) rather than theory alone: such
+   * sweeps are written wave by wave through Spark rows, in small waves.
+   */
+  public boolean runsReplicates() {
+    return train != null || simulate.enabled();
+  }
+
+  /** Independent runs per cell: training replicates, or simulated chains (0 without). */
+  public int replicates() {
+    return train != null ? train.replicates() : simulate.replicates();
+  }
+
+  /** Steps per replicate: optimiser steps, or SGD steps (0 without simulation). */
+  public long steps() {
+    return train != null ? train.steps() : simulate.steps();
   }
 
   /** Reads, parses and validates sweep-file text; see {@link SweepSpecParser}. */

@@ -26,7 +26,13 @@ final class SweepSpecParser {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
   private static final Set<String> TOP_KEYS =
       Set.of("name", "kind", "seed", "params", "zip", "simulate", "lr_matrix", "matrices",
-          "refine");
+          "refine", "data", "train");
+  /** Top-level keys of the linear kinds only (the real-data kinds train instead). */
+  private static final List<String> LINEAR_ONLY_KEYS =
+      List.of("simulate", "lr_matrix", "matrices", "refine");
+  private static final Set<String> TRAIN_KEYS = Set.of("optimizer", "loss", "lr_scaling",
+      "reference_width", "steps", "train_rows", "test_rows", "evaluations", "window",
+      "noise_rows", "replicates");
 
   /** Largest D for which {@code matrices: true} writes Σ and C (D² rows per matrix). */
   static final int MAX_MATRICES_DIM = 64;
@@ -82,14 +88,19 @@ final class SweepSpecParser {
           "an integer");
     }
 
+    Train train = parseTrain(top, kind);
     Simulate simulate = parseSimulate(top);
     Map<Param, ParamAxis> params = parseParams(top, kind);
     LrMatrix lrMatrix = parseLrMatrix(top);
     boolean matrices = parseMatrices(top);
     List<Dimension> dimensions = parseDimensions(top, params);
-    checkKindRules(kind, params, simulate, lrMatrix, top);
-    checkShapes(params, lrMatrix, matrices, top);
-    checkBatchFitsData(params, simulate, dimensions);
+    if (kind.trains()) {
+      checkTrainRules(kind, params, train, top);
+    } else {
+      checkKindRules(kind, params, simulate, lrMatrix, top);
+      checkShapes(params, lrMatrix, matrices, top);
+      checkBatchFitsData(params, simulate, dimensions);
+    }
 
     long cells = 1;
     for (Dimension d : dimensions) {
@@ -102,7 +113,165 @@ final class SweepSpecParser {
     }
     Refine refine = parseRefine(top, kind, params, dimensions, simulate);
     return new SweepSpec(name, kind, seed, params, dimensions, simulate, lrMatrix, matrices,
-        refine, source, text);
+        refine, train, source, text);
+  }
+
+  // ---------------------------------------------------------------- data, train
+
+  /**
+   * {@code data:} and {@code train:} of the real-data kinds (defaults when absent), {@code null}
+   * for the linear kinds, which may not have them; the linear kinds' own sections are refused
+   * for the real-data kinds.
+   */
+  private Train parseTrain(YMap top, Kind kind) {
+    if (!kind.trains()) {
+      for (String key : List.of("data", "train")) {
+        if (top.entries().containsKey(key)) {
+          throw error(key, top.keyLines().get(key), "applies only to kinds logistic and mlp"
+              + " (models trained on a real data set)", "kind " + kind.yamlName());
+        }
+      }
+      return null;
+    }
+    for (String key : LINEAR_ONLY_KEYS) {
+      if (top.entries().containsKey(key)) {
+        throw error(key, top.keyLines().get(key), "applies only to the linear kinds; kind "
+            + kind.yamlName() + " is trained as set in train: (optimizer, steps, replicates,"
+            + " ...)", "kind " + kind.yamlName());
+      }
+    }
+    String data = top.entries().containsKey("data") ? requiredString(top, "data")
+        : org.sgdnoise.core.data.ImageDataSets.FASHION_MNIST;
+    if (data.isBlank()) {
+      throw error("data", top.keyLines().get("data"), "must be fashion-mnist (the installed"
+          + " dataset-fashion-mnist package) or a folder of IDX files", quote(data));
+    }
+    YMap m = top.entries().containsKey("train") ? asMap(top.entries().get("train"), "train")
+        : new YMap(Map.of(), Map.of(), top.line());
+    checkKeys(m, "train", TRAIN_KEYS);
+    org.sgdnoise.core.nn.Optimizer.Kind optimizer = org.sgdnoise.core.nn.Optimizer.Kind.SGD;
+    if (m.entries().containsKey("optimizer")) {
+      String o = requiredString(m, "train", "optimizer");
+      optimizer = java.util.Arrays.stream(org.sgdnoise.core.nn.Optimizer.Kind.values())
+          .filter(k -> k.yamlName().equals(o)).findFirst().orElseThrow(() -> error(
+              "train.optimizer", m.keyLines().get("optimizer"), "must be one of sgd, adam",
+              quote(o)));
+    }
+    org.sgdnoise.core.nn.Mlp.Loss loss = org.sgdnoise.core.nn.Mlp.Loss.CROSS_ENTROPY;
+    if (m.entries().containsKey("loss")) {
+      String l = requiredString(m, "train", "loss");
+      loss = switch (l) {
+        case "cross_entropy" -> org.sgdnoise.core.nn.Mlp.Loss.CROSS_ENTROPY;
+        case "mse" -> org.sgdnoise.core.nn.Mlp.Loss.MSE;
+        default -> throw error("train.loss", m.keyLines().get("loss"),
+            "must be one of cross_entropy, mse", quote(l));
+      };
+      if (kind == Kind.LOGISTIC && loss != org.sgdnoise.core.nn.Mlp.Loss.CROSS_ENTROPY) {
+        throw error("train.loss", m.keyLines().get("loss"), "kind logistic is softmax"
+            + " regression: its loss is cross_entropy", quote(l));
+      }
+    }
+    Train.LrScaling scaling = Train.LrScaling.NONE;
+    if (m.entries().containsKey("lr_scaling")) {
+      String l = requiredString(m, "train", "lr_scaling");
+      scaling = java.util.Arrays.stream(Train.LrScaling.values())
+          .filter(x -> x.yamlName().equals(l)).findFirst().orElseThrow(() -> error(
+              "train.lr_scaling", m.keyLines().get("lr_scaling"),
+              "must be one of none, inverse_width", quote(l)));
+      if (kind != Kind.MLP && scaling != Train.LrScaling.NONE) {
+        throw error("train.lr_scaling", m.keyLines().get("lr_scaling"), "inverse_width scales"
+            + " λ by the hidden width: it needs kind mlp", quote(l));
+      }
+    }
+    int referenceWidth = 1;
+    if (m.entries().containsKey("reference_width")) {
+      referenceWidth = (int) integer(m.entries().get("reference_width"),
+          "train.reference_width", 1, Param.MAX_WIDTH, "an integer from 1 to "
+              + Param.MAX_WIDTH);
+      if (scaling != Train.LrScaling.INVERSE_WIDTH) {
+        throw error("train.reference_width", m.keyLines().get("reference_width"), "applies only"
+            + " with lr_scaling: inverse_width (λ·reference_width/width)", Integer.toString(
+                referenceWidth));
+      }
+    }
+    long steps = Train.DEFAULT_STEPS;
+    if (m.entries().containsKey("steps")) {
+      steps = integer(m.entries().get("steps"), "train.steps", 1, Train.MAX_STEPS,
+          "an integer from 1 to " + Train.MAX_STEPS);
+    }
+    int trainRows = (int) optionalInt(m, "train_rows", 0, "an integer >= 1 (a prefix of the"
+        + " training set; leave it out for all of it)");
+    int testRows = (int) optionalInt(m, "test_rows", 0, "an integer >= 1 (a prefix of the test"
+        + " set; leave it out for all of it)");
+    int evaluations = (int) (m.entries().containsKey("evaluations")
+        ? integer(m.entries().get("evaluations"), "train.evaluations", 1, Train.MAX_EVALUATIONS,
+            "an integer from 1 to " + Train.MAX_EVALUATIONS) : Train.DEFAULT_EVALUATIONS);
+    double window = Train.DEFAULT_WINDOW;
+    if (m.entries().containsKey("window")) {
+      YamlNode w = m.entries().get("window");
+      window = finite(w, "train.window");
+      if (!(window > 0 && window <= 1)) {
+        throw error("train.window", w.line(), "must be a number in (0, 1]: the fraction of the"
+            + " steps, at the end, behind the training-loss mean and variance",
+            ((YScalar) w).text());
+      }
+    }
+    int noiseRows = trainRows > 0 ? Math.min(Train.DEFAULT_NOISE_ROWS, trainRows)
+        : Train.DEFAULT_NOISE_ROWS;
+    if (m.entries().containsKey("noise_rows")) {
+      noiseRows = (int) integer(m.entries().get("noise_rows"), "train.noise_rows", 0,
+          Integer.MAX_VALUE, "an integer >= 0 (0: Tr C not measured)");
+    }
+    if (trainRows > 0 && noiseRows > trainRows) {
+      throw error("train.noise_rows", m.keyLines().get("noise_rows"), "must be at most"
+          + " train_rows = " + trainRows + " (Tr C is measured on training images)",
+          Integer.toString(noiseRows));
+    }
+    int replicates = (int) (m.entries().containsKey("replicates")
+        ? integer(m.entries().get("replicates"), "train.replicates", 1, Train.MAX_REPLICATES,
+            "an integer from 1 to " + Train.MAX_REPLICATES) : 1);
+    return new Train(data, optimizer, loss, scaling, referenceWidth, steps, trainRows, testRows,
+        evaluations, window, noiseRows, replicates);
+  }
+
+  /** An optional positive int of {@code train:} ({@code absent} when not given). */
+  private long optionalInt(YMap m, String key, long absent, String allowed) {
+    if (!m.entries().containsKey(key)) {
+      return absent;
+    }
+    return integer(m.entries().get(key), "train." + key, 1, Integer.MAX_VALUE, allowed);
+  }
+
+  /** The parameters the real-data kinds take, and their cross-field rules. */
+  private void checkTrainRules(Kind kind, Map<Param, ParamAxis> params, Train train,
+      YMap top) {
+    YMap pm = (YMap) top.entries().get("params");
+    for (Param p : params.keySet()) {
+      boolean ok = switch (p) {
+        case LR, BATCH, MOMENTUM, WEIGHT_DECAY -> true;
+        case WIDTH -> kind == Kind.MLP;
+        default -> false;
+      };
+      if (!ok) {
+        throw error("params." + p.yamlName(), pm.keyLines().get(p.yamlName()), p == Param.WIDTH
+            ? "applies only to kind mlp (the hidden width)" : "applies only to the linear"
+                + " kinds; kind " + kind.yamlName() + " takes lr, batch, momentum,"
+                + " weight_decay" + (kind == Kind.MLP ? " and width" : ""),
+            describe(params.get(p), 0));
+      }
+    }
+    if (kind == Kind.MLP && !params.containsKey(Param.WIDTH)) {
+      throw error("params.width", pm.line(), "kind mlp needs width (the hidden layer's size)",
+          null);
+    }
+    ParamAxis batch = params.get(Param.BATCH);
+    for (int k = 0; train.trainRows() > 0 && k < batch.size(); k++) {
+      if (batch.scalar(k) > train.trainRows()) {
+        throw error("params.batch" + (batch.grid() ? "[" + k + "]" : ""), batch.line(k),
+            "must be at most train.train_rows = "
+            + train.trainRows() + " (the training images used)", fmt(batch.scalar(k)));
+      }
+    }
   }
 
   // ---------------------------------------------------------------- simulate
@@ -301,6 +470,9 @@ final class SweepSpecParser {
     }
     out.putIfAbsent(Param.MOMENTUM, ParamAxis.defaultValue(Param.MOMENTUM, 0.0));
     out.putIfAbsent(Param.WEIGHT_DECAY, ParamAxis.defaultValue(Param.WEIGHT_DECAY, 0.0));
+    if (kind.trains()) {
+      return out; // the real-data kinds have none of the linear models' parameters
+    }
     // Input noise and L2 have clean labels (their noise comes from elsewhere).
     final boolean cleanLabels = kind == Kind.INPUT_NOISE || kind == Kind.L2;
     out.putIfAbsent(Param.LABEL_NOISE_VAR,
@@ -626,6 +798,7 @@ final class SweepSpecParser {
       case WEIGHT_DECAY -> "l2";
       case INPUT_NOISE_VAR, INPUT_NOISE_SPECTRUM -> "input_noise";
       case SCALING_K -> "label_noise";
+      case WIDTH -> "mlp";
       default -> null;
     };
   }

@@ -100,7 +100,7 @@ class SweepPlanTest {
         """).cell(0);
     assertThat(c.cellId()).isEqualTo(CellIds.of(c.kind(), 0.5, 4, 0.0, 0.0, 1.0,
         new double[] {1.0, 0.5}, 0, Double.NaN, c.simulate(), Cell.DEFAULT_TEACHER, Double.NaN,
-        null, org.sgdnoise.core.spec.LrMatrix.SCALAR, 0, Double.NaN));
+        null, org.sgdnoise.core.spec.LrMatrix.SCALAR, 0, Double.NaN, 0, null));
     assertThat(c.cellId()).isEqualTo(PINNED_ID);
   }
 
