@@ -83,8 +83,9 @@ public final class AnalysisJob {
    * @param theoryBracketed slices whose theory boundary is bracketed
    * @param simSlices slices with simulation verdicts
    * @param simBracketed slices whose simulation boundary is bracketed
-   * @param gammaStarSlices gamma_star rows (0 unless l2)
-   * @param gammaStarNegative of which the exact γ* is negative
+   * @param gammaStarSlices gamma_star rows (0 unless l2, logistic or mlp)
+   * @param gammaStarNegative of which γ* is negative: the exact γ* (l2), γ* by the measured test
+   *     accuracy (logistic and mlp)
    * @param agreementRows agreement rows
    * @param within2 agreement rows with |z| ≤ 2, over those with a z (NaN if none)
    * @param summaryRows agreement_summary rows
@@ -395,7 +396,8 @@ public final class AnalysisJob {
         functions.count(functions.when(col("sim_status").equalTo("bracketed"), 1))).first();
     Row g = spark.read().parquet(table(layout, GAMMA_STAR).toString()).agg(
         functions.count(functions.lit(1)),
-        functions.count(functions.when(col("theory_gamma_star_negative"), 1))).first();
+        functions.count(functions.when(col("theory_gamma_star_negative")
+            .or(col("accuracy_gamma_star_negative")), 1))).first();
     Row a = spark.read().parquet(table(layout, AGREEMENT).toString()).agg(
         functions.count(functions.lit(1)),
         functions.count(col("z")),
