@@ -30,13 +30,17 @@ class FigureOneTest {
   /**
    * Right: logistic regression at λ = 1.5, S = 32 — the best weight decay is negative. The
    * gamma_star table says so (γ* by test accuracy < 0), and the accuracy at the best negative
-   * γ beats the accuracy at γ = 0 by more than 3 combined standard errors (measured with 4
-   * seeds: 0.827 ± 0.002 against 0.776 ± 0.013, about 4 SE).
+   * γ beats the accuracy at γ = 0 by more than 3 combined standard errors. The final accuracy
+   * at γ = 0 swings between evaluations (0.70 to 0.81 across seeds: SGD at λ = 1.5 without
+   * decay keeps jumping), so its standard error is large: with 4 seeds 0.827 ± 0.002 against
+   * 0.776 ± 0.013 (3.9 SE), with 3 seeds 0.823 ± 0.0005 against 0.792 ± 0.014 (2.2 SE, which
+   * is why this test runs 6).
    */
   @Test
   void figureOneRightBestWeightDecayIsNegative(@TempDir Path out) throws Exception {
     Path sweep = run(PaperFiguresTest.reduced("paper-fig1-right", List.of(
-        "  weight_decay: [-0.002, -0.001, 0, 0.001]", "  evaluations: 2", "  replicates: 3")),
+        "  weight_decay: [-0.003, -0.002, -0.001, 0, 0.001]", "  evaluations: 2",
+        "  replicates: 6")),
         out, "paper-fig1-right");
     CliRun analyze = CliRun.of("analyze", sweep.toString(), "--axis", "weight_decay");
     assertThat(analyze.code()).as(analyze.err()).isZero();
