@@ -3,6 +3,7 @@ package org.sgdnoise.core.plan;
 import org.sgdnoise.core.spec.Kind;
 import org.sgdnoise.core.spec.LrMatrix;
 import org.sgdnoise.core.spec.Simulate;
+import org.sgdnoise.core.spec.Train;
 
 /**
  * One point of the sweep: every parameter a cell needs, resolved. Cells are made on demand by
@@ -57,7 +58,7 @@ public record Cell(
     double scalingK,
     boolean matrices,
     int width,
-    org.sgdnoise.core.spec.Train train) {
+    Train train) {
 
   /** The defaults of the fields added after version 1 of the cell id (see {@link CellIds}). */
   public static final double[] DEFAULT_TEACHER = {1.0};
@@ -78,7 +79,7 @@ public record Cell(
    * are empty.
    */
   public static Cell training(long index, Kind kind, double lr, int batch, double momentum,
-      double weightDecay, int width, org.sgdnoise.core.spec.Train train, long seed) {
+      double weightDecay, int width, Train train, long seed) {
     String id = CellIds.of(kind, lr, batch, momentum, weightDecay, 0.0, NO_SPECTRUM, 0,
         Double.NaN, Simulate.NONE, DEFAULT_TEACHER, Double.NaN, null, LrMatrix.SCALAR, 0,
         Double.NaN, width, train);

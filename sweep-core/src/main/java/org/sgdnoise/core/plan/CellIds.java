@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import org.sgdnoise.core.spec.Kind;
 import org.sgdnoise.core.spec.LrMatrix;
 import org.sgdnoise.core.spec.Simulate;
+import org.sgdnoise.core.spec.Train;
 
 /**
  * Content ids of cells: the first 128 bits of SHA-256 over a canonical binary encoding of
@@ -49,7 +50,7 @@ public final class CellIds {
       int rotation,
       double scalingK,
       int width,
-      org.sgdnoise.core.spec.Train train) {
+      Train train) {
     byte[] data = train == null ? new byte[0] : train.data().getBytes(StandardCharsets.UTF_8);
     ByteBuffer b = ByteBuffer.allocate(320 + data.length + 8 * spectrum.length + 8 * teacher.length
         + (inputNoiseSpectrum == null ? 0 : 8 * inputNoiseSpectrum.length)

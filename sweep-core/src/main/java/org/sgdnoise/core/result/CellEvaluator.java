@@ -1,15 +1,24 @@
 package org.sgdnoise.core.result;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.ejml.dense.row.CommonOps_DDRM;
+import org.sgdnoise.core.data.ImageDataSets;
+import org.sgdnoise.core.nn.Logistic;
+import org.sgdnoise.core.nn.Mlp;
+import org.sgdnoise.core.nn.Model;
+import org.sgdnoise.core.nn.Trainer;
 import org.sgdnoise.core.plan.Cell;
 import org.sgdnoise.core.result.CellResult.Simulation;
 import org.sgdnoise.core.sim.Estimate;
 import org.sgdnoise.core.sim.Problem;
-import org.sgdnoise.core.sim.Simulator;
 import org.sgdnoise.core.sim.ReplicateResult;
+import org.sgdnoise.core.sim.Simulator;
+import org.sgdnoise.core.spec.Kind;
 import org.sgdnoise.core.spec.Simulate;
+import org.sgdnoise.core.spec.Train;
 import org.sgdnoise.core.theory.FiniteDataTheory;
 import org.sgdnoise.core.theory.Prediction;
 
@@ -78,23 +87,23 @@ public final class CellEvaluator {
    * (loaded once per JVM) and is measured; no theory.
    */
   private static CellResult train(Cell cell, long t0) {
-    final org.sgdnoise.core.spec.Train t = cell.train();
-    final org.sgdnoise.core.data.ImageDataSets.Split data;
+    final Train t = cell.train();
+    final ImageDataSets.Split data;
     try {
-      data = org.sgdnoise.core.data.ImageDataSets.load(
-          org.sgdnoise.core.data.ImageDataSets.resolve(t.data()));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      data = ImageDataSets.load(
+          ImageDataSets.resolve(t.data()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     final int features = data.train().features();
     final int classes = data.train().classes();
-    List<org.sgdnoise.core.nn.Trainer.Result> runs = new ArrayList<>();
+    List<Trainer.Result> runs = new ArrayList<>();
     for (int r = 0; r < t.replicates(); r++) {
-      org.sgdnoise.core.nn.Model model = cell.kind() == org.sgdnoise.core.spec.Kind.MLP
-          ? new org.sgdnoise.core.nn.Mlp(features, cell.width(), classes, t.loss())
-          : new org.sgdnoise.core.nn.Logistic(features, classes);
-      runs.add(org.sgdnoise.core.nn.Trainer.run(model, data.train(), data.test(),
-          new org.sgdnoise.core.nn.Trainer.Settings(t.optimizer(), cell.effectiveLr(),
+      Model model = cell.kind() == Kind.MLP
+          ? new Mlp(features, cell.width(), classes, t.loss())
+          : new Logistic(features, classes);
+      runs.add(Trainer.run(model, data.train(), data.test(),
+          new Trainer.Settings(t.optimizer(), cell.effectiveLr(),
               cell.momentum(), cell.weightDecay(), cell.batch(), t.steps(),
               t.trainRows() == 0 ? Integer.MAX_VALUE : t.trainRows(),
               t.testRows() == 0 ? Integer.MAX_VALUE : t.testRows(), t.evaluations(),

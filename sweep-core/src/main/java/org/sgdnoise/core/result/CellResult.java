@@ -1,6 +1,7 @@
 package org.sgdnoise.core.result;
 
 import java.util.List;
+import org.sgdnoise.core.nn.Trainer;
 import org.sgdnoise.core.plan.Cell;
 import org.sgdnoise.core.sim.Estimate;
 import org.sgdnoise.core.sim.ReplicateResult;
@@ -149,7 +150,7 @@ public record CellResult(
    * @param noiseTrace Tr C at the end, from per-example gradients
    * @param noiseTraceTheorem5 Theorem 5's form (2L/S)·Tr H − ‖∇L‖²/S at the same point
    */
-  public record Training(List<org.sgdnoise.core.nn.Trainer.Result> runs, Estimate testAccuracy,
+  public record Training(List<Trainer.Result> runs, Estimate testAccuracy,
       Estimate testLoss, Estimate bestTestAccuracy, Estimate bestTestLoss, Estimate trainLossMean,
       Estimate trainLossVariance, Estimate noiseTrace, Estimate noiseTraceTheorem5) {
     public Training {
@@ -157,32 +158,32 @@ public record CellResult(
     }
 
     /** Pools the replicates' results. */
-    public static Training of(List<org.sgdnoise.core.nn.Trainer.Result> runs) {
-      boolean diverged = runs.stream().anyMatch(org.sgdnoise.core.nn.Trainer.Result::diverged);
+    public static Training of(List<Trainer.Result> runs) {
+      boolean diverged = runs.stream().anyMatch(Trainer.Result::diverged);
       java.util.function.Function<java.util.function.ToDoubleFunction<
-          org.sgdnoise.core.nn.Trainer.Result>, Estimate> pool = f -> diverged
+          Trainer.Result>, Estimate> pool = f -> diverged
               ? Estimate.MISSING
               : Estimate.ofBatchMeans(runs.stream().mapToDouble(f).toArray());
-      return new Training(runs, pool.apply(org.sgdnoise.core.nn.Trainer.Result::finalTestAccuracy),
-          pool.apply(org.sgdnoise.core.nn.Trainer.Result::finalTestLoss),
-          pool.apply(org.sgdnoise.core.nn.Trainer.Result::bestTestAccuracy),
-          pool.apply(org.sgdnoise.core.nn.Trainer.Result::bestTestLoss),
-          pool.apply(org.sgdnoise.core.nn.Trainer.Result::trainLossMean),
-          pool.apply(org.sgdnoise.core.nn.Trainer.Result::trainLossVariance),
-          pool.apply(org.sgdnoise.core.nn.Trainer.Result::noiseTrace),
-          pool.apply(org.sgdnoise.core.nn.Trainer.Result::noiseTraceTheorem5));
+      return new Training(runs, pool.apply(Trainer.Result::finalTestAccuracy),
+          pool.apply(Trainer.Result::finalTestLoss),
+          pool.apply(Trainer.Result::bestTestAccuracy),
+          pool.apply(Trainer.Result::bestTestLoss),
+          pool.apply(Trainer.Result::trainLossMean),
+          pool.apply(Trainer.Result::trainLossVariance),
+          pool.apply(Trainer.Result::noiseTrace),
+          pool.apply(Trainer.Result::noiseTraceTheorem5));
     }
 
     /** The fraction of replicates that diverged. */
     public double divergedFraction() {
-      return runs.stream().filter(org.sgdnoise.core.nn.Trainer.Result::diverged).count()
+      return runs.stream().filter(Trainer.Result::diverged).count()
           / (double) runs.size();
     }
 
     /** The earliest divergence step over the replicates, or -1. */
     public long firstDivergedStep() {
-      return runs.stream().filter(org.sgdnoise.core.nn.Trainer.Result::diverged)
-          .mapToLong(org.sgdnoise.core.nn.Trainer.Result::divergedStep).min().orElse(-1);
+      return runs.stream().filter(Trainer.Result::diverged)
+          .mapToLong(Trainer.Result::divergedStep).min().orElse(-1);
     }
   }
 

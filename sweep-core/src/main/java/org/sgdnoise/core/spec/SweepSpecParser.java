@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.sgdnoise.core.data.ImageDataSets;
+import org.sgdnoise.core.nn.Mlp;
+import org.sgdnoise.core.nn.Optimizer;
 import org.sgdnoise.core.spec.Simulate.Mode;
 import org.sgdnoise.core.spec.Simulate.Sampling;
 import org.sgdnoise.core.spec.YamlNode.ScalarType;
@@ -141,7 +144,7 @@ final class SweepSpecParser {
       }
     }
     String data = top.entries().containsKey("data") ? requiredString(top, "data")
-        : org.sgdnoise.core.data.ImageDataSets.FASHION_MNIST;
+        : ImageDataSets.FASHION_MNIST;
     if (data.isBlank()) {
       throw error("data", top.keyLines().get("data"), "must be fashion-mnist (the installed"
           + " dataset-fashion-mnist package) or a folder of IDX files", quote(data));
@@ -149,24 +152,24 @@ final class SweepSpecParser {
     YMap m = top.entries().containsKey("train") ? asMap(top.entries().get("train"), "train")
         : new YMap(Map.of(), Map.of(), top.line());
     checkKeys(m, "train", TRAIN_KEYS);
-    org.sgdnoise.core.nn.Optimizer.Kind optimizer = org.sgdnoise.core.nn.Optimizer.Kind.SGD;
+    Optimizer.Kind optimizer = Optimizer.Kind.SGD;
     if (m.entries().containsKey("optimizer")) {
       String o = requiredString(m, "train", "optimizer");
-      optimizer = java.util.Arrays.stream(org.sgdnoise.core.nn.Optimizer.Kind.values())
+      optimizer = java.util.Arrays.stream(Optimizer.Kind.values())
           .filter(k -> k.yamlName().equals(o)).findFirst().orElseThrow(() -> error(
               "train.optimizer", m.keyLines().get("optimizer"), "must be one of sgd, adam",
               quote(o)));
     }
-    org.sgdnoise.core.nn.Mlp.Loss loss = org.sgdnoise.core.nn.Mlp.Loss.CROSS_ENTROPY;
+    Mlp.Loss loss = Mlp.Loss.CROSS_ENTROPY;
     if (m.entries().containsKey("loss")) {
       String l = requiredString(m, "train", "loss");
       loss = switch (l) {
-        case "cross_entropy" -> org.sgdnoise.core.nn.Mlp.Loss.CROSS_ENTROPY;
-        case "mse" -> org.sgdnoise.core.nn.Mlp.Loss.MSE;
+        case "cross_entropy" -> Mlp.Loss.CROSS_ENTROPY;
+        case "mse" -> Mlp.Loss.MSE;
         default -> throw error("train.loss", m.keyLines().get("loss"),
             "must be one of cross_entropy, mse", quote(l));
       };
-      if (kind == Kind.LOGISTIC && loss != org.sgdnoise.core.nn.Mlp.Loss.CROSS_ENTROPY) {
+      if (kind == Kind.LOGISTIC && loss != Mlp.Loss.CROSS_ENTROPY) {
         throw error("train.loss", m.keyLines().get("loss"), "kind logistic is softmax"
             + " regression: its loss is cross_entropy", quote(l));
       }
