@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 @Command(name = "analyze", mixinStandardHelpOptions = true,
     description = "Analyse a sweep's cells table and write Parquet tables beside it:"
         + " boundaries (stability boundary per slice along --axis), gamma_star (l2, logistic,"
-        + " mlp: the best weight decay per slice), agreement and agreement_summary (simulation against"
-        + " theory and baselines, in standard errors). Replaces a previous analysis."
+        + " mlp: the best weight decay per slice), agreement and agreement_summary (simulation"
+        + " against theory and baselines, in standard errors). Replaces a previous analysis."
         + " docs/analysis.md explains them.")
 final class AnalyzeCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec cmd;
