@@ -9,10 +9,12 @@ import org.apache.spark.util.LongAccumulator;
 /**
  * Sweep progress as a Spark listener: on task ends (Spark merges a task's accumulator updates
  * before it posts the event), at most once per interval, it prints cells done of total, rate,
- * ETA, and how many cells diverged so far (theory and simulation).
+ * ETA, and how many cells diverged so far (theory and simulation; training for the real-data
+ * kinds, which have no theory).
  */
 public final class Progress extends SparkListener {
   private final String sweep;
+  private final boolean training;
   private volatile long total;
   private final LongAccumulator done;
   private final LongAccumulator theoryDiverged;
@@ -24,9 +26,11 @@ public final class Progress extends SparkListener {
   private long lastPrintNanos = System.nanoTime();
   private long lastPrinted = -1;
 
-  Progress(String sweep, long total, LongAccumulator done, LongAccumulator theoryDiverged,
-      LongAccumulator simDiverged, PrintStream out, Duration interval) {
+  Progress(String sweep, boolean training, long total, LongAccumulator done,
+      LongAccumulator theoryDiverged, LongAccumulator simDiverged, PrintStream out,
+      Duration interval) {
     this.sweep = sweep;
+    this.training = training;
     this.total = total;
     this.done = done;
     this.startDone = done.value();
@@ -66,10 +70,11 @@ public final class Progress extends SparkListener {
     double rate = secs > 0 ? (d - startDone) / secs : 0;
     String eta = rate > 0 && d < total ? format(Duration.ofMillis((long)
         ((total - d) / rate * 1000))) : "-";
+    String diverged = training ? simDiverged.value() + " in training"
+        : theoryDiverged.value() + " theory, " + simDiverged.value() + " simulation";
     return String.format(java.util.Locale.ROOT,
-        "[%s] %d/%d cells (%.1f%%), %.1f cells/s, ETA %s, diverged: %d theory, %d simulation",
-        sweep, d, total, total == 0 ? 100.0 : 100.0 * d / total, rate, eta,
-        theoryDiverged.value(), simDiverged.value());
+        "[%s] %d/%d cells (%.1f%%), %.1f cells/s, ETA %s, diverged: %s",
+        sweep, d, total, total == 0 ? 100.0 : 100.0 * d / total, rate, eta, diverged);
   }
 
   /** A duration for people: 12.3s, 4m 5s, 1h 2m. */

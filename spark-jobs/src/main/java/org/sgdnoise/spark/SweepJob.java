@@ -155,8 +155,8 @@ public final class SweepJob {
       final String sweep = plan.spec().name();
       final String runId = Long.toString(started.toEpochMilli(), 36);
 
-      Progress progress = new Progress(sweep, plan.size(), doneCount, thDiv, simDiv, out,
-          opt.progressInterval());
+      Progress progress = new Progress(sweep, plan.spec().train() != null, plan.size(),
+          doneCount, thDiv, simDiv, out, opt.progressInterval());
       spark.sparkContext().addSparkListener(progress);
       Waves waves = new Waves(spark, output, opt, plan, done, new Evaluation(sweep, doneCount,
           thDiv, simDiv, failed, faults), runId, progress);

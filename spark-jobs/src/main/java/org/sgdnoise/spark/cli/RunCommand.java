@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import org.sgdnoise.core.nn.Optimizer;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -127,8 +128,10 @@ final class RunCommand implements Callable<Integer> {
     FileSystem fs = layout.fileSystem(new Configuration());
     SweepJob.Existing existing = SweepJob.prepareOutput(plan, out, fresh);
     PrintWriter w = cmd.commandLine().getOut();
-    w.printf(Locale.ROOT, "Running sweep '%s': %,d cells, %,d replicates, %,d SGD steps on %s%n",
-        spec.name(), plan.size(), plan.totalReplicates(), plan.totalSteps(), master);
+    w.printf(Locale.ROOT, "Running sweep '%s': %,d cells, %,d replicates, %,d %s steps on %s%n",
+        spec.name(), plan.size(), plan.totalReplicates(), plan.totalSteps(),
+        spec.train() != null && spec.train().optimizer() == Optimizer.Kind.ADAM ? "Adam"
+            : "SGD", master);
     w.flush();
     PrintStream progress = new PrintStream(new WriterOutputStream(w), true,
         java.nio.charset.StandardCharsets.UTF_8);
@@ -148,9 +151,12 @@ final class RunCommand implements Callable<Integer> {
     String resumed = s.resumed() > 0
         ? String.format(Locale.ROOT, ", %,d computed now, %,d resumed", s.computed(),
             s.resumed()) : "";
-    w.printf(Locale.ROOT, "Done: sweep '%s', %,d cells in %s (%,d diverge in theory, %,d in"
-            + " simulation%s)%n", spec.name(), s.cells(), Progress.format(s.elapsed()),
-        s.theoryDiverged(), s.simDiverged(), resumed);
+    String diverged = spec.train() != null
+        ? String.format(Locale.ROOT, "%,d diverge in training", s.simDiverged())
+        : String.format(Locale.ROOT, "%,d diverge in theory, %,d in simulation",
+            s.theoryDiverged(), s.simDiverged());
+    w.printf(Locale.ROOT, "Done: sweep '%s', %,d cells in %s (%s%s)%n", spec.name(), s.cells(),
+        Progress.format(s.elapsed()), diverged, resumed);
     if (s.failedCells() > 0) {
       w.printf(Locale.ROOT, "  %,d cells failed: their results are null and column error says"
           + " why%n", s.failedCells());
