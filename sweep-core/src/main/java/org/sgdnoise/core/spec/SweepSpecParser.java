@@ -152,14 +152,8 @@ final class SweepSpecParser {
     YMap m = top.entries().containsKey("train") ? asMap(top.entries().get("train"), "train")
         : new YMap(Map.of(), Map.of(), top.line());
     checkKeys(m, "train", TRAIN_KEYS);
-    Optimizer.Kind optimizer = Optimizer.Kind.SGD;
-    if (m.entries().containsKey("optimizer")) {
-      String o = requiredString(m, "train", "optimizer");
-      optimizer = java.util.Arrays.stream(Optimizer.Kind.values())
-          .filter(k -> k.yamlName().equals(o)).findFirst().orElseThrow(() -> error(
-              "train.optimizer", m.keyLines().get("optimizer"), "must be one of sgd, adam",
-              quote(o)));
-    }
+    Optimizer.Kind optimizer = choice(m, "train", "optimizer", Optimizer.Kind.values(),
+        Optimizer.Kind::yamlName, Optimizer.Kind.SGD);
     Mlp.Loss loss = Mlp.Loss.CROSS_ENTROPY;
     if (m.entries().containsKey("loss")) {
       String l = requiredString(m, "train", "loss");
@@ -174,17 +168,11 @@ final class SweepSpecParser {
             + " regression: its loss is cross_entropy", quote(l));
       }
     }
-    Train.LrScaling scaling = Train.LrScaling.NONE;
-    if (m.entries().containsKey("lr_scaling")) {
-      String l = requiredString(m, "train", "lr_scaling");
-      scaling = java.util.Arrays.stream(Train.LrScaling.values())
-          .filter(x -> x.yamlName().equals(l)).findFirst().orElseThrow(() -> error(
-              "train.lr_scaling", m.keyLines().get("lr_scaling"),
-              "must be one of none, inverse_width", quote(l)));
-      if (kind != Kind.MLP && scaling != Train.LrScaling.NONE) {
-        throw error("train.lr_scaling", m.keyLines().get("lr_scaling"), "inverse_width scales"
-            + " λ by the hidden width: it needs kind mlp", quote(l));
-      }
+    Train.LrScaling scaling = choice(m, "train", "lr_scaling", Train.LrScaling.values(),
+        Train.LrScaling::yamlName, Train.LrScaling.NONE);
+    if (kind != Kind.MLP && scaling != Train.LrScaling.NONE) {
+      throw error("train.lr_scaling", m.keyLines().get("lr_scaling"), "inverse_width scales"
+          + " λ by the hidden width: it needs kind mlp", quote(scaling.yamlName()));
     }
     int referenceWidth = 1;
     if (m.entries().containsKey("reference_width")) {
@@ -397,25 +385,17 @@ final class SweepSpecParser {
             + " parameter fixed)", quote(axisName));
       }
     }
-    Refine.Boundary boundary = Refine.Boundary.DIVERGENCE;
-    if (m.entries().containsKey("boundary")) {
-      String b = requiredString(m, "refine", "boundary");
-      boundary = java.util.Arrays.stream(Refine.Boundary.values())
-          .filter(x -> x.yamlName().equals(b)).findFirst().orElseThrow(() -> error(
-              "refine.boundary", m.keyLines().get("boundary"),
-              "must be one of divergence, gamma_star_sign", quote(b)));
-      if (boundary == Refine.Boundary.GAMMA_STAR_SIGN && kind != Kind.L2) {
-        throw error("refine.boundary", m.keyLines().get("boundary"), "gamma_star_sign (the sign"
-            + " of the best weight decay) needs kind l2", "kind " + kind.yamlName());
-      }
+    Refine.Boundary boundary = choice(m, "refine", "boundary", Refine.Boundary.values(),
+        Refine.Boundary::yamlName, Refine.Boundary.DIVERGENCE);
+    if (boundary == Refine.Boundary.GAMMA_STAR_SIGN && kind != Kind.L2) {
+      throw error("refine.boundary", m.keyLines().get("boundary"), "gamma_star_sign (the sign"
+          + " of the best weight decay) needs kind l2", "kind " + kind.yamlName());
     }
-    Refine.Source source = Refine.Source.THEORY;
+    Refine.Source source = choice(m, "refine", "source", Refine.Source.values(),
+        Refine.Source::yamlName, Refine.Source.THEORY);
     if (m.entries().containsKey("source")) {
-      String s = requiredString(m, "refine", "source");
+      String s = source.yamlName();
       Integer line = m.keyLines().get("source");
-      source = java.util.Arrays.stream(Refine.Source.values())
-          .filter(x -> x.yamlName().equals(s)).findFirst().orElseThrow(() -> error(
-              "refine.source", line, "must be one of theory, simulation", quote(s)));
       if (source == Refine.Source.SIMULATION && !sim.enabled()) {
         throw error("refine.source", line, "simulation needs simulate.mode streaming or dataset",
             quote(s));
@@ -1177,6 +1157,25 @@ final class SweepSpecParser {
       throw error(path, node.line(), "must be text", node.describe());
     }
     return s.text();
+  }
+
+  /**
+   * The value of {@code key} in {@code m} among {@code values} by their sweep-file names, or
+   * {@code absent} when the key is not there; anything else is an error listing the names.
+   */
+  private <E> E choice(YMap m, String parent, String key, E[] values,
+      java.util.function.Function<E, String> name, E absent) {
+    if (!m.entries().containsKey(key)) {
+      return absent;
+    }
+    String given = requiredString(m, parent, key);
+    for (E v : values) {
+      if (name.apply(v).equals(given)) {
+        return v;
+      }
+    }
+    throw error(parent + "." + key, m.keyLines().get(key), "must be one of " + String.join(", ",
+        java.util.Arrays.stream(values).map(name).toList()), quote(given));
   }
 
   private YMap asMap(YamlNode node, String path) {
