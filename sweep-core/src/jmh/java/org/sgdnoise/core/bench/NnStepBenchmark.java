@@ -22,8 +22,8 @@ import org.sgdnoise.core.nn.Optimizer;
 
 /**
  * One SGD step of the real-data models at S = 32 on 784-pixel images (Fashion-MNIST's shape,
- * random pixels: the cost does not depend on the values): the minibatch forward and backward
- * pass and the momentum update. {@code model}: {@code logistic} (7,850 parameters) or
+ * random pixels, a fraction {@code zeros} of them 0: the MLP skips zero pixels, and about half
+ * of Fashion-MNIST's are 0): the minibatch forward and backward pass and the momentum update. {@code model}: {@code logistic} (7,850 parameters) or
  * {@code mlp512} (one tanh layer of width 512, 407,050 parameters). The flop count per step is
  * about 2·3·S·P multiply-adds (forward, and the two backward products) for P weights.
  */
@@ -36,6 +36,9 @@ import org.sgdnoise.core.nn.Optimizer;
 public class NnStepBenchmark {
   @Param({"logistic", "mlp512"})
   String model;
+
+  @Param({"0.5", "0"})
+  double zeros;
 
   static final int BATCH = 32;
   static final int PIXELS = 784;
@@ -54,7 +57,7 @@ public class NnStepBenchmark {
     rng = RandomSource.XO_SHI_RO_256_PP.create(1L);
     float[] x = new float[ROWS * PIXELS];
     for (int i = 0; i < x.length; i++) {
-      x[i] = rng.nextFloat();
+      x[i] = rng.nextDouble() < zeros ? 0 : rng.nextFloat();
     }
     byte[] y = new byte[ROWS];
     for (int i = 0; i < ROWS; i++) {
