@@ -18,24 +18,28 @@ public final class Logistic implements Model {
 
   private final int features;
   private final int classes;
-  /** The block's rows as doubles, BLOCK × features. */
-  private final double[] x;
+  /** The block's rows as doubles. */
+  private final double[][] x;
+  /** A row of the gradient being accumulated. */
+  private final double[] gRow;
   /** Logits, then softmax, then ∂L/∂z, BLOCK × classes. */
   private final double[] z;
-  private final int[] offs;
+  /** 0, 1, 2, …: the indices of the block's rows for {@link Kernels#combine}. */
+  private final int[] ident;
   private final double[] coef;
   private final int[] seq;
 
   public Logistic(int features, int classes) {
     this.features = features;
     this.classes = classes;
-    this.x = new double[BLOCK * features];
+    this.x = new double[BLOCK][features];
+    this.gRow = new double[features];
     this.z = new double[BLOCK * classes];
-    this.offs = new int[BLOCK];
+    this.ident = new int[BLOCK];
     this.coef = new double[BLOCK];
     this.seq = new int[BLOCK];
     for (int j = 0; j < BLOCK; j++) {
-      offs[j] = j * features;
+      ident[j] = j;
     }
   }
 
@@ -59,14 +63,14 @@ public final class Logistic implements Model {
     final int bias = classes * features;
     final float[] px = d.x();
     for (int j = 0; j < m; j++) {
-      final int xo = j * features;
+      final double[] xj = x[j];
       final int base = rows[from + j] * features;
       for (int f = 0; f < features; f++) {
-        x[xo + f] = px[base + f];
+        xj[f] = px[base + f];
       }
       final int zo = j * classes;
       for (int c = 0; c < classes; c++) {
-        z[zo + c] = Kernels.dot(theta, c * features, x, xo, features) + theta[bias + c];
+        z[zo + c] = Kernels.dot(theta, c * features, xj, 0, features) + theta[bias + c];
       }
     }
   }
@@ -97,7 +101,9 @@ public final class Logistic implements Model {
         for (int j = 0; j < m; j++) {
           coef[j] = z[j * classes + c];
         }
-        Kernels.combine(x, offs, coef, 0, m, grad, c * features, features);
+        System.arraycopy(grad, c * features, gRow, 0, features);
+        Kernels.combine(x, ident, 0, coef, 0, m, gRow, features);
+        System.arraycopy(gRow, 0, grad, c * features, features);
       }
     }
     return loss * inv;

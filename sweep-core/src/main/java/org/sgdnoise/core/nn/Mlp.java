@@ -27,7 +27,7 @@ public final class Mlp implements Model {
 
   /** Rows per pass: the block's activations (BLOCK × d doubles) stay in L2. */
   static final int BLOCK = 32;
-  /** Pixels per forward tile: their rows of Uᵀ are reused by the block's rows while in cache. */
+  /** Pixels per forward tile: their rows of Uᵀ are reused by the block's rows while in L2. */
   static final int TILE = 64;
 
   private final int features;
@@ -37,21 +37,31 @@ public final class Mlp implements Model {
   private final int offB1;
   private final int offV;
   private final int offB2;
-  /** h (pre-activations, then tanh) of the block's rows, BLOCK × d. */
-  private final double[] h;
-  /** ∂L/∂h, then ∂L/∂a, of the block's rows, BLOCK × d. */
-  private final double[] dh;
+  /** h (pre-activations, then tanh) of the block's rows, BLOCK rows of d. */
+  private final double[][] h;
+  /** ∂L/∂h, then ∂L/∂a, of the block's rows, BLOCK rows of d. */
+  private final double[][] dh;
   /** Outputs z, then ∂L/∂z, BLOCK × classes. */
   private final double[] z;
-  /** Each block row's nonzero pixels: offsets f·d into Uᵀ and values, BLOCK × features. */
-  private final int[] pixOff;
+  /** A tile of rows of Uᵀ (those some row of the block needs), copied from θ. */
+  private final double[][] uTile;
+  /** V's rows, copied from θ. */
+  private final double[][] vRows;
+  /** A row of the gradient being accumulated. */
+  private final double[] gRow;
+  /** Each block row's nonzero pixels (index and value, in pixel order), BLOCK × features. */
+  private final int[] pix;
   private final double[] pixVal;
-  private final int[] pixCount;
+  private final int[] pixEnd;
   private final int[] cursor;
+  /** Whether some row of the block has pixel f nonzero. */
+  private final boolean[] used;
   /** Row offsets into the data set of the block's rows. */
   private final int[] rowBase;
+  /** 0, 1, 2, …: the indices of all rows for {@link Kernels#combine}. */
+  private final int[] ident;
   /** Scratch list of rows and scale factors for {@link Kernels#combine}. */
-  private final int[] offs;
+  private final int[] which;
   private final double[] coef;
   /** Consecutive row indices for {@link #evaluate}. */
   private final int[] seq;
@@ -64,16 +74,25 @@ public final class Mlp implements Model {
     this.offB1 = width * features;
     this.offV = offB1 + width;
     this.offB2 = offV + classes * width;
-    this.h = new double[BLOCK * width];
-    this.dh = new double[BLOCK * width];
+    this.h = new double[BLOCK][width];
+    this.dh = new double[BLOCK][width];
     this.z = new double[BLOCK * classes];
-    this.pixOff = new int[BLOCK * features];
+    this.uTile = new double[TILE][width];
+    this.vRows = new double[classes][width];
+    this.gRow = new double[width];
+    this.pix = new int[BLOCK * features];
     this.pixVal = new double[BLOCK * features];
-    this.pixCount = new int[BLOCK];
+    this.pixEnd = new int[BLOCK];
     this.cursor = new int[BLOCK];
+    this.used = new boolean[features];
     this.rowBase = new int[BLOCK];
-    this.offs = new int[Math.max(BLOCK, classes)];
-    this.coef = new double[Math.max(BLOCK, classes)];
+    final int most = Math.max(BLOCK, classes);
+    this.ident = new int[most];
+    for (int i = 0; i < most; i++) {
+      ident[i] = i;
+    }
+    this.which = new int[most];
+    this.coef = new double[most];
     this.seq = new int[BLOCK];
   }
 
@@ -111,47 +130,55 @@ public final class Mlp implements Model {
   private double forward(double[] theta, ImageData d, int[] rows, int from, int m) {
     final float[] x = d.x();
     // Each row's nonzero pixels, in pixel order.
+    java.util.Arrays.fill(used, false);
     for (int j = 0; j < m; j++) {
       final int base = rows[from + j] * features;
       rowBase[j] = base;
       final int o = j * features;
-      int n = 0;
+      int n = o;
       for (int f = 0; f < features; f++) {
         final float v = x[base + f];
         if (v != 0) {
-          pixOff[o + n] = f * width;
-          pixVal[o + n] = v;
+          pix[n] = f;
+          pixVal[n] = v;
+          used[f] = true;
           n++;
         }
       }
-      pixCount[j] = n;
+      pixEnd[j] = n;
       cursor[j] = o;
-      System.arraycopy(theta, offB1, h, j * width, width);
+      System.arraycopy(theta, offB1, h[j], 0, width);
     }
     // a_j = b₁ + Σ_f x_jf·Uᵀ[f], a tile of pixels at a time for all rows.
     for (int f0 = 0; f0 < features; f0 += TILE) {
-      final int end = Math.min(features, f0 + TILE) * width;
+      final int f1 = Math.min(features, f0 + TILE);
+      for (int f = f0; f < f1; f++) {
+        if (used[f]) {
+          System.arraycopy(theta, f * width, uTile[f - f0], 0, width);
+        }
+      }
       for (int j = 0; j < m; j++) {
         final int start = cursor[j];
-        final int last = j * features + pixCount[j];
+        final int last = pixEnd[j];
         int t = start;
-        while (t < last && pixOff[t] < end) {
+        while (t < last && pix[t] < f1) {
           t++;
         }
-        Kernels.combine(theta, pixOff, pixVal, start, t, h, j * width, width);
+        Kernels.combine(uTile, pix, f0, pixVal, start, t, h[j], width);
         cursor[j] = t;
       }
     }
-    for (int i = 0; i < m * width; i++) {
-      h[i] = Math.tanh(h[i]);
-    }
-    // z = Vh + b₂ and the loss.
+    // h = tanh(a), z = Vh + b₂ and the loss.
     double loss = 0;
     for (int j = 0; j < m; j++) {
+      final double[] hj = h[j];
+      for (int k = 0; k < width; k++) {
+        hj[k] = Math.tanh(hj[k]);
+      }
       final int zo = j * classes;
       final int y = d.label(rows[from + j]);
       for (int c = 0; c < classes; c++) {
-        z[zo + c] = Kernels.dot(theta, offV + c * width, h, j * width, width) + theta[offB2 + c];
+        z[zo + c] = Kernels.dot(theta, offV + c * width, hj, 0, width) + theta[offB2 + c];
       }
       if (lossKind == Loss.CROSS_ENTROPY) {
         final double zy = z[zo + y];
@@ -184,45 +211,51 @@ public final class Mlp implements Model {
         grad[offB2 + c] += dz;
       }
     }
-    // ∂V[c] = Σ_j dz_jc·h_j.
-    for (int j = 0; j < m; j++) {
-      offs[j] = j * width;
-    }
+    // ∂V[c] += Σ_j dz_jc·h_j.
     for (int c = 0; c < classes; c++) {
       for (int j = 0; j < m; j++) {
         coef[j] = z[j * classes + c];
       }
-      Kernels.combine(h, offs, coef, 0, m, grad, offV + c * width, width);
+      final int o = offV + c * width;
+      System.arraycopy(grad, o, gRow, 0, width);
+      Kernels.combine(h, ident, 0, coef, 0, m, gRow, width);
+      System.arraycopy(gRow, 0, grad, o, width);
     }
-    // ∂h_j = Σ_c dz_jc·V[c], then δ_j = ∂h_j ⊙ (1 − h_j²) and ∂b₁ = Σ_j δ_j.
+    // ∂h_j = Σ_c dz_jc·V[c], then δ_j = ∂h_j ⊙ (1 − h_j²) and ∂b₁ += Σ_j δ_j.
     for (int c = 0; c < classes; c++) {
-      offs[c] = offV + c * width;
+      System.arraycopy(theta, offV + c * width, vRows[c], 0, width);
     }
-    java.util.Arrays.fill(dh, 0, m * width, 0.0);
     for (int j = 0; j < m; j++) {
-      final int o = j * width;
+      final double[] hj = h[j];
+      final double[] dhj = dh[j];
+      java.util.Arrays.fill(dhj, 0.0);
       System.arraycopy(z, j * classes, coef, 0, classes);
-      Kernels.combine(theta, offs, coef, 0, classes, dh, o, width);
+      Kernels.combine(vRows, ident, 0, coef, 0, classes, dhj, width);
       for (int k = 0; k < width; k++) {
-        final double hk = h[o + k];
-        final double da = dh[o + k] * (1 - hk * hk);
-        dh[o + k] = da;
+        final double da = dhj[k] * (1 - hj[k] * hj[k]);
+        dhj[k] = da;
         grad[offB1 + k] += da;
       }
     }
-    // ∂Uᵀ[f] = Σ_{j: x_jf ≠ 0} x_jf·δ_j.
+    // ∂Uᵀ[f] += Σ_{j: x_jf ≠ 0} x_jf·δ_j.
     final float[] x = d.x();
     for (int f = 0; f < features; f++) {
+      if (!used[f]) {
+        continue;
+      }
       int n = 0;
       for (int j = 0; j < m; j++) {
         final float v = x[rowBase[j] + f];
         if (v != 0) {
-          offs[n] = j * width;
+          which[n] = j;
           coef[n] = v;
           n++;
         }
       }
-      Kernels.combine(dh, offs, coef, 0, n, grad, f * width, width);
+      final int o = f * width;
+      System.arraycopy(grad, o, gRow, 0, width);
+      Kernels.combine(dh, which, 0, coef, 0, n, gRow, width);
+      System.arraycopy(gRow, 0, grad, o, width);
     }
   }
 
