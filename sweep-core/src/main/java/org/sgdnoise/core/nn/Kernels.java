@@ -30,8 +30,9 @@ final class Kernels {
 
   /**
    * a[k] += Σₜ coef[t]·rows[which[t] − shift][k] for k &lt; n, t ∈ [from, to): rows, scaled,
-   * added to a row. Rows are taken four at a time, so each element of a is loaded and stored
-   * once per four rows; the summation order depends only on the arguments (deterministic).
+   * added to a row. Rows are taken four at a time (the last one to three together), so each
+   * element of a is loaded and stored once per four rows; the summation order depends only on
+   * the arguments (deterministic).
    *
    * <p>Rows are separate arrays indexed from 0 because C2 (JDK 17) vectorises a loop only if all
    * its array accesses have the same loop-invariant offset: with rows at offsets in one flat
@@ -49,8 +50,19 @@ final class Kernels {
       axpy4(coef[t], rows[which[t] - shift], coef[t + 1], rows[which[t + 1] - shift],
           coef[t + 2], rows[which[t + 2] - shift], coef[t + 3], rows[which[t + 3] - shift], a, n);
     }
-    for (; t < to; t++) {
-      axpy(coef[t], rows[which[t] - shift], a, n);
+    switch (to - t) {
+      case 3:
+        axpy3(coef[t], rows[which[t] - shift], coef[t + 1], rows[which[t + 1] - shift],
+            coef[t + 2], rows[which[t + 2] - shift], a, n);
+        break;
+      case 2:
+        axpy2(coef[t], rows[which[t] - shift], coef[t + 1], rows[which[t + 1] - shift], a, n);
+        break;
+      case 1:
+        axpy(coef[t], rows[which[t] - shift], a, n);
+        break;
+      default:
+        break;
     }
   }
 
@@ -62,11 +74,61 @@ final class Kernels {
     }
   }
 
+  /** a[k] += x0·b0[k] + x1·b1[k] + x2·b2[k] for k &lt; n. */
+  static void axpy3(double x0, double[] b0, double x1, double[] b1, double x2, double[] b2,
+      double[] a, int n) {
+    for (int k = 0; k < n; k++) {
+      a[k] += x0 * b0[k] + x1 * b1[k] + x2 * b2[k];
+    }
+  }
+
+  /** a[k] += x0·b0[k] + x1·b1[k] for k &lt; n. */
+  static void axpy2(double x0, double[] b0, double x1, double[] b1, double[] a, int n) {
+    for (int k = 0; k < n; k++) {
+      a[k] += x0 * b0[k] + x1 * b1[k];
+    }
+  }
+
   /** a[k] += x·b[k] for k &lt; n. */
   static void axpy(double x, double[] b, double[] a, int n) {
     for (int k = 0; k < n; k++) {
       a[k] += x * b[k];
     }
+  }
+
+  /** Below this |x|, {@link #tanh} uses its Taylor polynomial. */
+  static final double TANH_SERIES = 0.1;
+  /** Above this |x|, tanh(x) rounds to ±1 (1 − tanh 22 ≈ 1.6e-19). */
+  static final double TANH_ONE = 22;
+  /**
+   * Taylor coefficients of tanh x / x in powers of x² (2²ⁿ(2²ⁿ − 1)B₂ₙ/(2n)!, Abramowitz and
+   * Stegun 4.5.64): through x¹⁵, the next term is below 1e-17 relative for |x| &lt; 0.1.
+   */
+  private static final double T1 = -1.0 / 3;
+  private static final double T2 = 2.0 / 15;
+  private static final double T3 = -17.0 / 315;
+  private static final double T4 = 62.0 / 2835;
+  private static final double T5 = -1382.0 / 155925;
+  private static final double T6 = 21844.0 / 6081075;
+  private static final double T7 = -929569.0 / 638512875;
+
+  /**
+   * tanh x within a few ulps (tested against {@link Math#tanh} to 1e-15 relative), about three
+   * times faster than Math.tanh on JDK 17 (which calls native fdlibm): for |x| ≥ 0.1 as
+   * (1 − t)/(1 + t) with t = e^{−2|x|} (Math.exp is a compiler intrinsic; 1 − t loses no more
+   * than a few ulps since t ≤ e^{−0.2}), below that by the Taylor polynomial.
+   */
+  static double tanh(double x) {
+    final double a = Math.abs(x);
+    if (a < TANH_SERIES) {
+      final double s = x * x;
+      return x + x * s * (T1 + s * (T2 + s * (T3 + s * (T4 + s * (T5 + s * (T6 + s * T7))))));
+    }
+    if (a < TANH_ONE) {
+      final double t = Math.exp(-2 * a);
+      return Math.copySign((1 - t) / (1 + t), x);
+    }
+    return Double.isNaN(x) ? x : Math.copySign(1.0, x);
   }
 
   /**

@@ -137,13 +137,13 @@ public final class Mlp implements Model {
       final int o = j * features;
       int n = o;
       for (int f = 0; f < features; f++) {
+        // Branch-free: the write is overwritten unless the pixel is nonzero.
         final float v = x[base + f];
-        if (v != 0) {
-          pix[n] = f;
-          pixVal[n] = v;
-          used[f] = true;
-          n++;
-        }
+        final boolean nonzero = v != 0;
+        pix[n] = f;
+        pixVal[n] = v;
+        used[f] |= nonzero;
+        n += nonzero ? 1 : 0;
       }
       pixEnd[j] = n;
       cursor[j] = o;
@@ -173,7 +173,7 @@ public final class Mlp implements Model {
     for (int j = 0; j < m; j++) {
       final double[] hj = h[j];
       for (int k = 0; k < width; k++) {
-        hj[k] = Math.tanh(hj[k]);
+        hj[k] = Kernels.tanh(hj[k]);
       }
       final int zo = j * classes;
       final int y = d.label(rows[from + j]);
@@ -201,6 +201,8 @@ public final class Mlp implements Model {
    */
   private void backward(double[] theta, ImageData d, int[] rows, int from, int m, double scale,
       double[] grad) {
+    // The first block writes the weights' gradient rows (from 0), later ones add to them.
+    final boolean first = from == 0;
     // Output layer: dz = p − e_y (CE; z holds p) or z − e_y (MSE), scaled.
     for (int j = 0; j < m; j++) {
       final int zo = j * classes;
@@ -217,7 +219,7 @@ public final class Mlp implements Model {
         coef[j] = z[j * classes + c];
       }
       final int o = offV + c * width;
-      System.arraycopy(grad, o, gRow, 0, width);
+      startRow(grad, o, first);
       Kernels.combine(h, ident, 0, coef, 0, m, gRow, width);
       System.arraycopy(gRow, 0, grad, o, width);
     }
@@ -241,28 +243,39 @@ public final class Mlp implements Model {
     final float[] x = d.x();
     for (int f = 0; f < features; f++) {
       if (!used[f]) {
+        if (first) {
+          java.util.Arrays.fill(grad, f * width, (f + 1) * width, 0.0);
+        }
         continue;
       }
       int n = 0;
       for (int j = 0; j < m; j++) {
         final float v = x[rowBase[j] + f];
-        if (v != 0) {
-          which[n] = j;
-          coef[n] = v;
-          n++;
-        }
+        which[n] = j;
+        coef[n] = v;
+        n += v != 0 ? 1 : 0;
       }
       final int o = f * width;
-      System.arraycopy(grad, o, gRow, 0, width);
+      startRow(grad, o, first);
       Kernels.combine(dh, which, 0, coef, 0, n, gRow, width);
       System.arraycopy(gRow, 0, grad, o, width);
+    }
+  }
+
+  /** gRow = 0 for the first block, else the row of grad at o. */
+  private void startRow(double[] grad, int o, boolean first) {
+    if (first) {
+      java.util.Arrays.fill(gRow, 0.0);
+    } else {
+      System.arraycopy(grad, o, gRow, 0, width);
     }
   }
 
   @Override
   public double lossAndGradient(double[] theta, ImageData d, int[] rows, int count,
       double[] grad) {
-    java.util.Arrays.fill(grad, 0.0);
+    java.util.Arrays.fill(grad, offB1, offV, 0.0);
+    java.util.Arrays.fill(grad, offB2, offB2 + classes, 0.0);
     final double inv = 1.0 / count;
     double loss = 0;
     for (int from = 0; from < count; from += BLOCK) {
