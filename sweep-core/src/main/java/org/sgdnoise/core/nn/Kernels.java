@@ -29,6 +29,29 @@ final class Kernels {
   }
 
   /**
+   * The dot products of w[wo … wo + n) with the rows h0 … h3 into out[oo … oo + 4), sharing the
+   * loads of w (one accumulator per row, summed in order).
+   */
+  static void dot4(double[] w, int wo, double[] h0, double[] h1, double[] h2, double[] h3,
+      int n, double[] out, int oo) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    for (int i = 0; i < n; i++) {
+      final double wi = w[wo + i];
+      s0 += wi * h0[i];
+      s1 += wi * h1[i];
+      s2 += wi * h2[i];
+      s3 += wi * h3[i];
+    }
+    out[oo] = s0;
+    out[oo + 1] = s1;
+    out[oo + 2] = s2;
+    out[oo + 3] = s3;
+  }
+
+  /**
    * a[k] += Σₜ coef[t]·rows[which[t] − shift][k] for k &lt; n, t ∈ [from, to): rows, scaled,
    * added to a row. Rows are taken four at a time (the last one to three together), so each
    * element of a is loaded and stored once per four rows; the summation order depends only on

@@ -27,6 +27,7 @@ public final class Logistic implements Model {
   /** 0, 1, 2, …: the indices of the block's rows for {@link Kernels#combine}. */
   private final int[] ident;
   private final double[] coef;
+  private final double[] dots = new double[4];
   private final int[] seq;
 
   public Logistic(int features, int classes) {
@@ -58,7 +59,7 @@ public final class Logistic implements Model {
     java.util.Arrays.fill(theta, 0.0);
   }
 
-  /** Logits of the m ≤ {@value #BLOCK} rows {@code rows[from … from + m)} into z, their rows to x. */
+  /** Logits of the m ≤ {@value #BLOCK} rows {@code rows[from … from + m)} into z (rows to x). */
   private void logits(double[] theta, ImageData d, int[] rows, int from, int m) {
     final int bias = classes * features;
     final float[] px = d.x();
@@ -68,9 +69,21 @@ public final class Logistic implements Model {
       for (int f = 0; f < features; f++) {
         xj[f] = px[base + f];
       }
-      final int zo = j * classes;
+    }
+    // Four rows at a time share the loads of W's row.
+    int j = 0;
+    for (; j + 3 < m; j += 4) {
       for (int c = 0; c < classes; c++) {
-        z[zo + c] = Kernels.dot(theta, c * features, xj, 0, features) + theta[bias + c];
+        Kernels.dot4(theta, c * features, x[j], x[j + 1], x[j + 2], x[j + 3], features, dots, 0);
+        for (int q = 0; q < 4; q++) {
+          z[(j + q) * classes + c] = dots[q] + theta[bias + c];
+        }
+      }
+    }
+    for (; j < m; j++) {
+      for (int c = 0; c < classes; c++) {
+        z[j * classes + c] = Kernels.dot(theta, c * features, x[j], 0, features)
+            + theta[bias + c];
       }
     }
   }
