@@ -291,8 +291,13 @@ public final class Mlp implements Model {
   @Override
   public double lossAndGradient(double[] theta, ImageData d, int[] rows, int count,
       double[] grad) {
-    java.util.Arrays.fill(grad, offB1, offV, 0.0);
-    java.util.Arrays.fill(grad, offB2, offB2 + classes, 0.0);
+    if (count > 0) {
+      // The first block writes the weights' rows; the biases' are sums over every block.
+      java.util.Arrays.fill(grad, offB1, offV, 0.0);
+      java.util.Arrays.fill(grad, offB2, offB2 + classes, 0.0);
+    } else {
+      java.util.Arrays.fill(grad, 0.0);
+    }
     final double inv = 1.0 / count;
     double loss = 0;
     for (int from = 0; from < count; from += BLOCK) {

@@ -179,7 +179,8 @@ class ModelsTest {
 
   /**
    * Same inputs, same bits: a model's buffers carry nothing from one call to the next (a call
-   * over several blocks, then one of a single row, against a fresh instance).
+   * over several blocks, then one of three rows, against a fresh instance), and the gradient
+   * array's old contents do not matter.
    */
   @Test
   void resultsDoNotDependOnEarlierCalls() {
@@ -191,6 +192,7 @@ class ModelsTest {
     used.evaluate(theta, d, 80);
     int[] rows = {3, 1, 4};
     double[] a = new double[used.size()];
+    java.util.Arrays.fill(a, Double.NaN); // the gradient is overwritten, every component
     double[] b = new double[used.size()];
     final double la = used.lossAndGradient(theta, d, rows, 3, a);
     final double lb = new Mlp(150, 13, 10, Mlp.Loss.CROSS_ENTROPY)
