@@ -9,8 +9,8 @@ import org.sgdnoise.core.data.ImageData;
  * θ = 0 (the loss is convex: the start does not matter for the optimum).
  *
  * <p>Minibatches are processed {@value #BLOCK} rows at a time, copied to doubles once: z by dot
- * products (classes per row), ∂W[c] = Σ_j dz_jc·x_j by sums of scaled rows
- * ({@link Kernels#combine}).
+ * products, four rows at a time sharing the loads of W's rows ({@link Kernels#dot4}), and
+ * ∂W[c] = Σ_j dz_jc·x_j by sums of scaled rows ({@link Kernels#combine}).
  */
 public final class Logistic implements Model {
   /** Rows per pass. */
