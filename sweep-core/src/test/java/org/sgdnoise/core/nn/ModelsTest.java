@@ -1,12 +1,14 @@
 package org.sgdnoise.core.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.simple.RandomSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.sgdnoise.core.data.ImageData;
 
 /**
@@ -35,13 +37,16 @@ class ModelsTest {
    * catch any wrong term.
    */
   static void assertGradient(Model model, ImageData d, long seed) {
+    assertGradient(model, d, seed, new int[] {0, 3, 5, 5, 7});
+  }
+
+  static void assertGradient(Model model, ImageData d, long seed, int[] rows) {
     double[] theta = new double[model.size()];
     UniformRandomProvider rng = RandomSource.XO_SHI_RO_256_PP.create(seed);
     model.init(theta, rng);
     for (int i = 0; i < theta.length; i++) {
       theta[i] += 0.3 * (rng.nextDouble() - 0.5); // away from the symmetric start
     }
-    int[] rows = {0, 3, 5, 5, 7};
     double[] grad = new double[model.size()];
     model.lossAndGradient(theta, d, rows, rows.length, grad);
     double[] scratch = new double[model.size()];
@@ -68,6 +73,139 @@ class ModelsTest {
   @EnumSource(Mlp.Loss.class)
   void mlpGradientMatchesFiniteDifferences(Mlp.Loss loss) {
     assertGradient(new Mlp(5, 7, 10, loss), data(10, 5, 3), 4);
+  }
+
+  /**
+   * Agreement of the batched kernels with row-by-row results, relative to the largest gradient
+   * component (or to the loss): the two sum the same terms in different orders, so they differ
+   * by a few ulps of the largest term; 1e-12 leaves a wide margin and catches any wrong term.
+   */
+  static final double BATCH_TOLERANCE = 1e-12;
+
+  /**
+   * n images of p pixels in [0, 1], about half of them 0 (as in Fashion-MNIST), row 1 all 0, with
+   * labels 0 … 9.
+   */
+  static ImageData sparseData(int n, int p, long seed) {
+    UniformRandomProvider rng = RandomSource.XO_SHI_RO_256_PP.create(seed);
+    float[] x = new float[n * p];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = rng.nextBoolean() || i / p == 1 ? 0 : rng.nextFloat();
+    }
+    byte[] y = new byte[n];
+    for (int i = 0; i < n; i++) {
+      y[i] = (byte) rng.nextInt(10);
+    }
+    return new ImageData(x, y, n, p, 10);
+  }
+
+  /** The models with sizes that leave remainders in every blocking (rows, pixels, width). */
+  static java.util.stream.Stream<Model> models() {
+    return java.util.stream.Stream.of(new Logistic(150, 10),
+        new Mlp(150, 13, 10, Mlp.Loss.CROSS_ENTROPY), new Mlp(150, 13, 10, Mlp.Loss.MSE));
+  }
+
+  static double[] randomTheta(Model model, long seed) {
+    double[] theta = new double[model.size()];
+    UniformRandomProvider rng = RandomSource.XO_SHI_RO_256_PP.create(seed);
+    model.init(theta, rng);
+    for (int i = 0; i < theta.length; i++) {
+      theta[i] += 0.3 * (rng.nextDouble() - 0.5);
+    }
+    return theta;
+  }
+
+  /** 70 rows (more than two blocks) drawn with replacement from n, so some repeat. */
+  static int[] someRows(int n, long seed) {
+    UniformRandomProvider rng = RandomSource.XO_SHI_RO_256_PP.create(seed);
+    int[] rows = new int[70];
+    for (int j = 0; j < rows.length; j++) {
+      rows[j] = rng.nextInt(n);
+    }
+    rows[5] = 1; // the all-zero image
+    return rows;
+  }
+
+  /** The minibatch loss and gradient are the means of the rows' own (count = 1). */
+  @ParameterizedTest
+  @MethodSource("models")
+  void batchedGradientIsTheMeanOfPerRowGradients(Model model) {
+    ImageData d = sparseData(80, 150, 11);
+    double[] theta = randomTheta(model, 12);
+    int[] rows = someRows(80, 13);
+    double[] grad = new double[model.size()];
+    final double loss = model.lossAndGradient(theta, d, rows, rows.length, grad);
+    double[] mean = new double[model.size()];
+    double[] g = new double[model.size()];
+    double meanLoss = 0;
+    for (int row : rows) {
+      meanLoss += model.lossAndGradient(theta, d, new int[] {row}, 1, g) / rows.length;
+      for (int k = 0; k < g.length; k++) {
+        mean[k] += g[k] / rows.length;
+      }
+    }
+    assertThat(loss).isCloseTo(meanLoss, within(BATCH_TOLERANCE * meanLoss));
+    final double scale = java.util.Arrays.stream(mean).map(Math::abs).max().orElseThrow();
+    for (int k = 0; k < g.length; k++) {
+      assertThat(grad[k]).as("∂L/∂θ[%d]", k).isCloseTo(mean[k], within(BATCH_TOLERANCE * scale));
+    }
+  }
+
+  /** Mean loss and accuracy over several blocks equal those of the rows one at a time. */
+  @ParameterizedTest
+  @MethodSource("models")
+  void evaluationIsTheMeanOfPerRowEvaluations(Model model) {
+    final int n = 75;
+    final int p = 150;
+    ImageData d = sparseData(n, p, 14);
+    double[] theta = randomTheta(model, 15);
+    Model.Evaluation all = model.evaluate(theta, d, n);
+    double loss = 0;
+    double accuracy = 0;
+    for (int i = 0; i < n; i++) {
+      float[] x = java.util.Arrays.copyOfRange(d.x(), i * p, (i + 1) * p);
+      Model.Evaluation one = model.evaluate(theta,
+          new ImageData(x, new byte[] {d.labels()[i]}, 1, p, 10), 1);
+      loss += one.loss() / n;
+      accuracy += one.accuracy() / n;
+    }
+    assertThat(all.loss()).isCloseTo(loss, within(BATCH_TOLERANCE * loss));
+    assertThat(all.accuracy()).isCloseTo(accuracy, within(1e-12));
+    int[] rows = java.util.stream.IntStream.range(0, n).toArray();
+    double[] g = new double[model.size()];
+    assertThat(model.lossAndGradient(theta, d, rows, n, g))
+        .isCloseTo(all.loss(), within(BATCH_TOLERANCE * loss));
+  }
+
+  /**
+   * Same inputs, same bits: a model's buffers carry nothing from one call to the next (a call
+   * over several blocks, then one of three rows, against a fresh instance), and the gradient
+   * array's old contents do not matter.
+   */
+  @Test
+  void resultsDoNotDependOnEarlierCalls() {
+    ImageData d = sparseData(80, 150, 16);
+    Model used = new Mlp(150, 13, 10, Mlp.Loss.CROSS_ENTROPY);
+    double[] theta = randomTheta(used, 17);
+    double[] scratch = new double[used.size()];
+    used.lossAndGradient(theta, d, someRows(80, 18), 70, scratch);
+    used.evaluate(theta, d, 80);
+    int[] rows = {3, 1, 4};
+    double[] a = new double[used.size()];
+    java.util.Arrays.fill(a, Double.NaN); // the gradient is overwritten, every component
+    double[] b = new double[used.size()];
+    final double la = used.lossAndGradient(theta, d, rows, 3, a);
+    final double lb = new Mlp(150, 13, 10, Mlp.Loss.CROSS_ENTROPY)
+        .lossAndGradient(theta, d, rows, 3, b);
+    assertThat(la).isEqualTo(lb);
+    assertThat(a).isEqualTo(b);
+  }
+
+  /** The finite-difference check on sparse images, more than one block and tile. */
+  @Test
+  void mlpGradientMatchesFiniteDifferencesOnSparseImages() {
+    assertGradient(new Mlp(150, 3, 10, Mlp.Loss.CROSS_ENTROPY), sparseData(80, 150, 19), 20,
+        someRows(80, 21));
   }
 
   @Test
