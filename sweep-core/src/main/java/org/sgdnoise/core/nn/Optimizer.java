@@ -37,6 +37,8 @@ public final class Optimizer {
   private final double beta1;
   private final double gamma;
   private final boolean[] decayed;
+  /** γ for the decayed parameters, 0 for the others: the step's loops have no branch. */
+  private final double[] decay;
   private final double[] m;
   private final double[] v;
   private long t;
@@ -48,8 +50,10 @@ public final class Optimizer {
     this.beta1 = momentum > 0 ? momentum : 0.9;
     this.gamma = weightDecay;
     this.decayed = new boolean[model.size()];
+    this.decay = new double[model.size()];
     for (int i = 0; i < decayed.length; i++) {
       decayed[i] = model.decayed(i);
+      decay[i] = decayed[i] ? weightDecay : 0;
     }
     this.m = new double[model.size()];
     this.v = kind == Kind.ADAM ? new double[model.size()] : null;
@@ -71,7 +75,7 @@ public final class Optimizer {
     t++;
     if (kind == Kind.SGD) {
       for (int i = 0; i < theta.length; i++) {
-        final double g = grad[i] + (decayed[i] ? gamma * theta[i] : 0);
+        final double g = grad[i] + decay[i] * theta[i];
         final double mi = mu * m[i] + g;
         m[i] = mi;
         theta[i] -= lr * mi;
@@ -81,7 +85,7 @@ public final class Optimizer {
     final double c1 = 1 / (1 - Math.pow(beta1, t));
     final double c2 = 1 / (1 - Math.pow(BETA2, t));
     for (int i = 0; i < theta.length; i++) {
-      final double g = grad[i] + (decayed[i] ? gamma * theta[i] : 0);
+      final double g = grad[i] + decay[i] * theta[i];
       final double mi = beta1 * m[i] + (1 - beta1) * g;
       final double vi = BETA2 * v[i] + (1 - BETA2) * g * g;
       m[i] = mi;
