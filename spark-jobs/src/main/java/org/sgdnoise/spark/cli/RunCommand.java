@@ -175,13 +175,32 @@ final class RunCommand implements Callable<Integer> {
           "sgdnoise analyze " + spec.name(), master, false, sparkConf);
       try {
         AnalyzeCommand.print(w, org.sgdnoise.spark.analysis.AnalysisJob.run(spark, layout,
-            "lr"));
+            analysisAxis(spec)));
         ReportCommand.print(w, org.sgdnoise.spark.report.ReportWriter.write(spark, layout), fs);
       } finally {
         spark.stop();
       }
     }
     return 0;
+  }
+
+  /**
+   * The axis the run's analysis slices along: lr when it is swept, otherwise the first swept
+   * parameter of the file that an analysis can use (weight_decay in a γ sweep, width in a width
+   * sweep), lr when nothing is.
+   */
+  static String analysisAxis(SweepSpec spec) {
+    if (spec.params().get(org.sgdnoise.core.spec.Param.LR).size() > 1) {
+      return "lr";
+    }
+    for (org.sgdnoise.core.spec.Dimension d : spec.dimensions()) {
+      for (org.sgdnoise.core.spec.Param p : d.params()) {
+        if (d.size() > 1 && org.sgdnoise.core.analysis.Slices.AXES.contains(p.yamlName())) {
+          return p.yamlName();
+        }
+      }
+    }
+    return "lr";
   }
 
   /** Bridges the progress printer (a PrintStream) onto picocli's writer. */
