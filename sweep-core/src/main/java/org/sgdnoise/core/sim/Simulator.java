@@ -92,6 +92,8 @@ public final class Simulator {
 
   /** Mixed into the replicate seed for the data-set generator. */
   private static final long DATA_STREAM = 0x5EED_DA7A_5E7L;
+  /** Mixed into the replicate seed for the inline normals of {@code advanceDirect1}. */
+  private static final long NORMAL_STREAM = 0x5EED_0A0B_3A1L;
 
   private Simulator() {}
 
@@ -252,6 +254,12 @@ public final class Simulator {
     private final BoundedInts ints;
     private final ContinuousSampler chi2;
     private final boolean exact;
+    /**
+     * Streaming, D = 1, S = 1, direct sampling: the step loop {@link #advanceDirect1}, with its
+     * own XoShiRo256++ stream (this state, kept in locals while it runs) for the normals.
+     */
+    private final boolean direct1;
+    private final long[] normalState;
     // Data set (dataset mode).
     private final Dataset data;
     private final int rows;
@@ -324,6 +332,8 @@ public final class Simulator {
       this.ints = new BoundedInts(rng);
       final Simulate sim = cell.simulate();
       this.exact = sim.exactSampling(batch);
+      this.direct1 = data == null && !exact && dim == 1 && batch == 1 && pr.sqrtB == null;
+      this.normalState = direct1 ? Seeds.expand(Seeds.mix(seed ^ NORMAL_STREAM), 4) : null;
       this.chi2 = !exact ? null : batch == 1 ? () -> square(gauss.sample())
           : AhrensDieterMarsagliaTsangGammaSampler.of(rng, 0.5 * batch, 2.0);
       this.data = data;
@@ -442,6 +452,9 @@ public final class Simulator {
      * ran away, or −1.
      */
     private long advance(long from, long to, int b, HillTail tail) {
+      if (direct1) {
+        return advanceDirect1(from, to, b, tail);
+      }
       return dim == 1 ? advanceScalar(from, to, b, tail) : advanceVector(from, to, b, tail);
     }
 
@@ -527,6 +540,129 @@ public final class Simulator {
           outer[b][0] += sd2;
         }
         addSums(b, sd2, c4, lossSum, norm2, pr.a[0] * test, noise, noiseCount);
+      }
+      return -1;
+    }
+
+    /**
+     * {@link #advanceScalar} for streaming mode with S = 1 and direct sampling (one sample (x, ε,
+     * η) per step), specialised: the step's normals come from {@link Ziggurat}'s inline fast path
+     * on a XoShiRo256++ whose state lives in locals (no loads or stores of generator state, no
+     * store-to-load forwarding on the generator's dependency chain), and the loop holds nothing
+     * but this sampler's arithmetic and the measurements. Same law as {@link #directScalar}; other
+     * random numbers.
+     */
+    private long advanceDirect1(long from, long to, int b, HillTail tail) {
+      final boolean measuring = b >= 0;
+      final double mu = pr.mu;
+      final double gamma = pr.gamma;
+      final double p = pr.p[0];
+      final double u = pr.u[0];
+      final double ws = wStar[0];
+      final double c = center[0];
+      final double runaway = pr.runaway;
+      final double slope = fullSlope;
+      final double intercept = fullIntercept;
+      final double sa = pr.sqrtA[0];
+      final double ut = pr.noTeacher ? 0 : pr.u[0];
+      final double sigma = pr.sigma;
+      long s0 = normalState[0];
+      long s1 = normalState[1];
+      long s2 = normalState[2];
+      long s3 = normalState[3];
+      double thr = tail == null ? Double.POSITIVE_INFINITY : tail.threshold();
+      int pending = 0;
+      double w0 = w[0];
+      double m0 = m[0];
+      double sd = 0;
+      double sd2 = 0;
+      double c4 = 0;
+      double lossSum = 0;
+      double norm2 = 0;
+      double test = 0;
+      double noise = 0;
+      long ranAway = -1;
+      for (long step = from + 1; step <= to; step++) {
+        // Step 1: the sample's normals. XoShiRo256++ (Blackman and Vigna, 2019) one output per
+        // normal, then the ziggurat's fast path, or its slow path (~1.2 %) on the chain's other
+        // generator.
+        long bits = Long.rotateLeft(s0 + s3, 23) + s0;
+        long t = s1 << 17;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = Long.rotateLeft(s3, 45);
+        double f = Ziggurat.fast(bits);
+        final double za = f == f ? f : Ziggurat.slow(bits, rng, gauss);
+        bits = Long.rotateLeft(s0 + s3, 23) + s0;
+        t = s1 << 17;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = Long.rotateLeft(s3, 45);
+        f = Ziggurat.fast(bits);
+        final double zb = f == f ? f : Ziggurat.slow(bits, rng, gauss);
+        final double xt = sa * zb;
+        final double y = sigma * za + ut * xt;
+        final double res = xt * w0 - y;
+        final double h = xt * xt;
+        final double by = xt * y;
+        // Step 2: as in advanceScalar (S = 1: hs = x̃² + γ, bs = x̃y).
+        final double hs = h + gamma;
+        final double mn = mu * m0 + (hs * w0 - by);
+        final double wn = mu == 0 ? (1 - p * hs) * w0 + p * by : w0 - p * mn;
+        final double dev = Math.abs(wn - ws);
+        if (!(dev * dev <= runaway)) {
+          ranAway = step;
+          break;
+        }
+        // Step 3: measure (streaming: the noise every step).
+        if (measuring) {
+          final double e = (h - slope) * w0 - (by - intercept);
+          noise += e * e;
+          lossSum += res * res;
+          norm2 += w0 * w0;
+          final double et = wn - u;
+          test += et * et;
+          final double d = wn - c;
+          final double c2 = d * d;
+          sd += d;
+          sd2 += c2;
+          c4 += c2 * c2;
+          if (dev > thr) {
+            tailBuffer[pending++] = dev;
+            if (pending == TAIL_BUFFER) {
+              tail.addAll(tailBuffer, pending);
+              pending = 0;
+              thr = tail.threshold();
+            }
+          }
+        }
+        w0 = wn;
+        m0 = mn;
+      }
+      normalState[0] = s0;
+      normalState[1] = s1;
+      normalState[2] = s2;
+      normalState[3] = s3;
+      if (ranAway >= 0) {
+        return ranAway;
+      }
+      w[0] = w0;
+      m[0] = m0;
+      if (measuring) {
+        if (pending > 0) {
+          tail.addAll(tailBuffer, pending);
+        }
+        sumD[b][0] += sd;
+        if (outer != null) {
+          outer[b][0] += sd2;
+        }
+        addSums(b, sd2, c4, lossSum, norm2, pr.a[0] * test, noise, to - from);
       }
       return -1;
     }
