@@ -92,8 +92,11 @@ public final class Simulator {
 
   /** Mixed into the replicate seed for the data-set generator. */
   private static final long DATA_STREAM = 0x5EED_DA7A_5E7L;
-  /** Mixed into the replicate seed for the inline normals of {@code advanceDirect1}. */
-  private static final long NORMAL_STREAM = 0x5EED_0A0B_3A1L;
+  /**
+   * Mixed into the replicate seed for the inline XoShiRo256++ of the loops that keep their
+   * generator state in locals ({@code advanceDirect1}, {@code datasetScalarDrawn}).
+   */
+  private static final long INLINE_STREAM = 0x5EED_0A0B_3A1L;
 
   private Simulator() {}
 
@@ -255,11 +258,17 @@ public final class Simulator {
     private final ContinuousSampler chi2;
     private final boolean exact;
     /**
-     * Streaming, D = 1, S = 1, direct sampling: the step loop {@link #advanceDirect1}, with its
-     * own XoShiRo256++ stream (this state, kept in locals while it runs) for the normals.
+     * Streaming, D = 1, S = 1, direct sampling, no input noise: the step loop {@link
+     * #advanceDirect1}.
      */
     private final boolean direct1;
-    private final long[] normalState;
+    /**
+     * The state of a second XoShiRo256++ stream that {@link #advanceDirect1} and {@link
+     * #datasetScalarDrawn} keep in locals while they run (no loads and stores of generator state,
+     * no store-to-load forwarding on its dependency chain); their rare slow paths (ziggurat
+     * wedges and tail, rejected row indices) use {@link #rng}.
+     */
+    private final long[] inlineState;
     // Data set (dataset mode).
     private final Dataset data;
     private final int rows;
@@ -333,7 +342,7 @@ public final class Simulator {
       final Simulate sim = cell.simulate();
       this.exact = sim.exactSampling(batch);
       this.direct1 = data == null && !exact && dim == 1 && batch == 1 && pr.sqrtB == null;
-      this.normalState = direct1 ? Seeds.expand(Seeds.mix(seed ^ NORMAL_STREAM), 4) : null;
+      this.inlineState = Seeds.expand(Seeds.mix(seed ^ INLINE_STREAM), 4);
       this.chi2 = !exact ? null : batch == 1 ? () -> square(gauss.sample())
           : AhrensDieterMarsagliaTsangGammaSampler.of(rng, 0.5 * batch, 2.0);
       this.data = data;
@@ -566,10 +575,10 @@ public final class Simulator {
       final double sa = pr.sqrtA[0];
       final double ut = pr.noTeacher ? 0 : pr.u[0];
       final double sigma = pr.sigma;
-      long s0 = normalState[0];
-      long s1 = normalState[1];
-      long s2 = normalState[2];
-      long s3 = normalState[3];
+      long s0 = inlineState[0];
+      long s1 = inlineState[1];
+      long s2 = inlineState[2];
+      long s3 = inlineState[3];
       double thr = tail == null ? Double.POSITIVE_INFINITY : tail.threshold();
       int pending = 0;
       double w0 = w[0];
@@ -645,10 +654,10 @@ public final class Simulator {
         w0 = wn;
         m0 = mn;
       }
-      normalState[0] = s0;
-      normalState[1] = s1;
-      normalState[2] = s2;
-      normalState[3] = s3;
+      inlineState[0] = s0;
+      inlineState[1] = s1;
+      inlineState[2] = s2;
+      inlineState[3] = s3;
       if (ranAway >= 0) {
         return ranAway;
       }
@@ -1091,8 +1100,21 @@ public final class Simulator {
       int j = 0;
       if (n <= BoundedInts.MAX_N21) {
         final long t21 = pickThreshold21;
+        long s0 = inlineState[0];
+        long s1 = inlineState[1];
+        long s2 = inlineState[2];
+        long s3 = inlineState[3];
         for (; j + 2 < batch; j += 3) {
-          final long bits = rng.nextLong();
+          // XoShiRo256++ (Blackman and Vigna, 2019), state in locals; a rejected 21-bit word is
+          // replaced by a fresh index from rng.
+          final long bits = Long.rotateLeft(s0 + s3, 23) + s0;
+          final long sh = s1 << 17;
+          s2 ^= s0;
+          s3 ^= s1;
+          s1 ^= s2;
+          s0 ^= s3;
+          s2 ^= sh;
+          s3 = Long.rotateLeft(s3, 45);
           final int ra = ints.bounded21(bits & BoundedInts.MASK21, n, t21) << 1;
           final int rb = ints.bounded21((bits >>> 21) & BoundedInts.MASK21, n, t21) << 1;
           final int rc = ints.bounded21(bits >>> 43, n, t21) << 1;
@@ -1112,6 +1134,10 @@ public final class Simulator {
           la += resA * resA + resC * resC;
           lb += resB * resB;
         }
+        inlineState[0] = s0;
+        inlineState[1] = s1;
+        inlineState[2] = s2;
+        inlineState[3] = s3;
       }
       for (; j + 1 < batch; j += 2) {
         final long bits = rng.nextLong();
