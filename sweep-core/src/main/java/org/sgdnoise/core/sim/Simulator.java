@@ -592,9 +592,9 @@ public final class Simulator {
       double noise = 0;
       long ranAway = -1;
       for (long step = from + 1; step <= to; step++) {
-        // Step 1: the sample's normals. XoShiRo256++ (Blackman and Vigna, 2019) one output per
-        // normal, then the ziggurat's fast path, or its slow path (~1.2 %) on the chain's other
-        // generator.
+        // Step 1: the sample's normals ε/σ and x/√a. XoShiRo256++ (Blackman and Vigna, 2019), one
+        // output per normal, then the ziggurat's fast path ({@link Ziggurat#fast}, written out
+        // here so that there is one branch), or its slow path (~1.2 %) on the chain's rng.
         long bits = Long.rotateLeft(s0 + s3, 23) + s0;
         long t = s1 << 17;
         s2 ^= s0;
@@ -603,8 +603,10 @@ public final class Simulator {
         s0 ^= s3;
         s2 ^= t;
         s3 = Long.rotateLeft(s3, 45);
-        double f = Ziggurat.fast(bits);
-        final double za = f == f ? f : Ziggurat.slow(bits, rng, gauss);
+        int i = (int) bits & Ziggurat.MASK;
+        long hz = bits >> Ziggurat.SHIFT;
+        final double za = Math.abs(hz) < Ziggurat.K[i] ? hz * Ziggurat.W[i]
+            : Ziggurat.slow(bits, rng, gauss);
         bits = Long.rotateLeft(s0 + s3, 23) + s0;
         t = s1 << 17;
         s2 ^= s0;
@@ -613,8 +615,10 @@ public final class Simulator {
         s0 ^= s3;
         s2 ^= t;
         s3 = Long.rotateLeft(s3, 45);
-        f = Ziggurat.fast(bits);
-        final double zb = f == f ? f : Ziggurat.slow(bits, rng, gauss);
+        i = (int) bits & Ziggurat.MASK;
+        hz = bits >> Ziggurat.SHIFT;
+        final double zb = Math.abs(hz) < Ziggurat.K[i] ? hz * Ziggurat.W[i]
+            : Ziggurat.slow(bits, rng, gauss);
         final double xt = sa * zb;
         final double y = sigma * za + ut * xt;
         final double res = xt * w0 - y;

@@ -42,10 +42,17 @@ final class Ziggurat {
   private static final double[] X = new double[LAYERS + 1];
   /** f(xᵢ). */
   private static final double[] F = new double[LAYERS + 1];
-  /** Fast-path bound of layer i on |h|: ⌊(xᵢ₊₁/xᵢ)·2⁵⁶⌋ (0 for the top layer). */
-  private static final long[] K = new long[LAYERS];
-  /** xᵢ/2⁵⁶: z = h·W[i]. */
-  private static final double[] W = new double[LAYERS];
+  /** The layer of a draw is {@code (int) bits & MASK}. */
+  static final int MASK = LAYERS - 1;
+  /** h = {@code bits >> SHIFT}, the draw's top 57 bits as a signed integer. */
+  static final int SHIFT = 7;
+  /**
+   * Fast-path bound of layer i on |h|: ⌊(xᵢ₊₁/xᵢ)·2⁵⁶⌋ (0 for the top layer). Read-only (a step
+   * loop may write {@link #fast} out with these two tables).
+   */
+  static final long[] K = new long[LAYERS];
+  /** xᵢ/2⁵⁶: z = h·W[i]. Read-only. */
+  static final double[] W = new double[LAYERS];
 
   static {
     double lo = 3;
@@ -113,8 +120,8 @@ final class Ziggurat {
    * {@link #slow} with the same bits finishes the draw).
    */
   static double fast(long bits) {
-    final int i = (int) bits & (LAYERS - 1);
-    final long h = bits >> 7;
+    final int i = (int) bits & MASK;
+    final long h = bits >> SHIFT;
     return Math.abs(h) < K[i] ? h * W[i] : Double.NaN;
   }
 
@@ -125,8 +132,8 @@ final class Ziggurat {
    */
   static double slow(long bits, UniformRandomProvider rng,
       ZigguratSampler.NormalizedGaussian restart) {
-    final int i = (int) bits & (LAYERS - 1);
-    final double z = (bits >> 7) * W[i];
+    final int i = (int) bits & MASK;
+    final double z = (bits >> SHIFT) * W[i];
     if (i == 0) {
       if (Math.abs(z) < R) {
         return z;
