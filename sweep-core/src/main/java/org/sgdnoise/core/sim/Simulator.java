@@ -269,6 +269,9 @@ public final class Simulator {
      * wedges and tail, rejected row indices) use {@link #rng}.
      */
     private final long[] inlineState;
+    /** {@link Ziggurat#W} times σ and times √a (the {@link #advanceDirect1} loop), or null. */
+    private final double[] zigguratSigma;
+    private final double[] zigguratSqrtA;
     // Data set (dataset mode).
     private final Dataset data;
     private final int rows;
@@ -343,6 +346,8 @@ public final class Simulator {
       this.exact = sim.exactSampling(batch);
       this.direct1 = data == null && !exact && dim == 1 && batch == 1 && pr.sqrtB == null;
       this.inlineState = Seeds.expand(Seeds.mix(seed ^ INLINE_STREAM), 4);
+      this.zigguratSigma = direct1 ? scaled(Ziggurat.W, pr.sigma) : null;
+      this.zigguratSqrtA = direct1 ? scaled(Ziggurat.W, pr.sqrtA[0]) : null;
       this.chi2 = !exact ? null : batch == 1 ? () -> square(gauss.sample())
           : AhrensDieterMarsagliaTsangGammaSampler.of(rng, 0.5 * batch, 2.0);
       this.data = data;
@@ -396,6 +401,14 @@ public final class Simulator {
 
     private static double square(double v) {
       return v * v;
+    }
+
+    private static double[] scaled(double[] v, double a) {
+      final double[] out = new double[v.length];
+      for (int i = 0; i < v.length; i++) {
+        out[i] = a * v[i];
+      }
+      return out;
     }
 
     private static int[] identity(int n) {
@@ -566,6 +579,7 @@ public final class Simulator {
       final double mu = pr.mu;
       final double gamma = pr.gamma;
       final double p = pr.p[0];
+      final double pg = 1 - p * gamma;
       final double u = pr.u[0];
       final double ws = wStar[0];
       final double c = center[0];
@@ -573,28 +587,31 @@ public final class Simulator {
       final double slope = fullSlope;
       final double intercept = fullIntercept;
       final double sa = pr.sqrtA[0];
-      final double ut = pr.noTeacher ? 0 : pr.u[0];
+      final boolean teacher = !pr.noTeacher;
+      final double ut = teacher ? pr.u[0] : 0;
       final double sigma = pr.sigma;
+      final long[] bound = Ziggurat.K;
+      final double[] scaleEps = zigguratSigma;
+      final double[] scaleX = zigguratSqrtA;
       long s0 = inlineState[0];
       long s1 = inlineState[1];
       long s2 = inlineState[2];
       long s3 = inlineState[3];
       double thr = tail == null ? Double.POSITIVE_INFINITY : tail.threshold();
       int pending = 0;
-      double w0 = w[0];
+      final double wFrom = w[0];
+      double w0 = wFrom;
       double m0 = m[0];
       double sd = 0;
       double sd2 = 0;
       double c4 = 0;
       double lossSum = 0;
-      double norm2 = 0;
-      double test = 0;
       double noise = 0;
       long ranAway = -1;
       for (long step = from + 1; step <= to; step++) {
-        // Step 1: the sample's normals ε/σ and x/√a. XoShiRo256++ (Blackman and Vigna, 2019), one
-        // output per normal, then the ziggurat's fast path ({@link Ziggurat#fast}, written out
-        // here so that there is one branch), or its slow path (~1.2 %) on the chain's rng.
+        // Step 1: the sample's ε and x. XoShiRo256++ (Blackman and Vigna, 2019), one output per
+        // normal, then the ziggurat's fast path (Ziggurat#fast written out, with its table
+        // scaled by σ or √a), or its slow path (~1.2 %) on the chain's rng.
         long bits = Long.rotateLeft(s0 + s3, 23) + s0;
         long t = s1 << 17;
         s2 ^= s0;
@@ -605,8 +622,8 @@ public final class Simulator {
         s3 = Long.rotateLeft(s3, 45);
         int i = (int) bits & Ziggurat.MASK;
         long hz = bits >> Ziggurat.SHIFT;
-        final double za = Math.abs(hz) < Ziggurat.K[i] ? hz * Ziggurat.W[i]
-            : Ziggurat.slow(bits, rng, gauss);
+        final double eps = Math.abs(hz) < bound[i] ? hz * scaleEps[i]
+            : sigma * Ziggurat.slow(bits, rng, gauss);
         bits = Long.rotateLeft(s0 + s3, 23) + s0;
         t = s1 << 17;
         s2 ^= s0;
@@ -617,30 +634,32 @@ public final class Simulator {
         s3 = Long.rotateLeft(s3, 45);
         i = (int) bits & Ziggurat.MASK;
         hz = bits >> Ziggurat.SHIFT;
-        final double zb = Math.abs(hz) < Ziggurat.K[i] ? hz * Ziggurat.W[i]
-            : Ziggurat.slow(bits, rng, gauss);
-        final double xt = sa * zb;
-        final double y = sigma * za + ut * xt;
+        final double xt = Math.abs(hz) < bound[i] ? hz * scaleX[i]
+            : sa * Ziggurat.slow(bits, rng, gauss);
+        final double y = teacher ? eps + ut * xt : eps;
         final double res = xt * w0 - y;
         final double h = xt * xt;
         final double by = xt * y;
-        // Step 2: as in advanceScalar (S = 1: hs = x̃² + γ, bs = x̃y).
-        final double hs = h + gamma;
-        final double mn = mu * m0 + (hs * w0 - by);
-        final double wn = mu == 0 ? (1 - p * hs) * w0 + p * by : w0 - p * mn;
+        // Step 2: as in advanceScalar (S = 1: hs = x̃² + γ, bs = x̃y); with μ = 0 the momentum
+        // buffer is not used (nor updated).
+        final double wn;
+        if (mu == 0) {
+          wn = (pg - p * h) * w0 + p * by;
+        } else {
+          m0 = mu * m0 + ((h + gamma) * w0 - by);
+          wn = w0 - p * m0;
+        }
         final double dev = Math.abs(wn - ws);
         if (!(dev * dev <= runaway)) {
           ranAway = step;
           break;
         }
-        // Step 3: measure (streaming: the noise every step).
+        // Step 3: measure (streaming: the noise every step). Σ‖w_{t−1}‖² and Σ(w − u)² follow
+        // from Σd and Σd² after the loop.
         if (measuring) {
           final double e = (h - slope) * w0 - (by - intercept);
           noise += e * e;
           lossSum += res * res;
-          norm2 += w0 * w0;
-          final double et = wn - u;
-          test += et * et;
           final double d = wn - c;
           final double c2 = d * d;
           sd += d;
@@ -656,7 +675,6 @@ public final class Simulator {
           }
         }
         w0 = wn;
-        m0 = mn;
       }
       inlineState[0] = s0;
       inlineState[1] = s1;
@@ -671,6 +689,12 @@ public final class Simulator {
         if (pending > 0) {
           tail.addAll(tailBuffer, pending);
         }
+        // With d = w − c over the segment's n iterates w_{from+1} … w_to: Σ(w − u)² = Σd² +
+        // 2(c − u)Σd + n(c − u)², and Σw_{t−1}² = Σw² + w_from² − w_to², Σw² = Σd² + 2cΣd + nc².
+        final double n = to - from;
+        final double cu = c - u;
+        final double test = sd2 + 2 * cu * sd + n * cu * cu;
+        final double norm2 = sd2 + 2 * c * sd + n * c * c + (wFrom * wFrom - w0 * w0);
         sumD[b][0] += sd;
         if (outer != null) {
           outer[b][0] += sd2;
