@@ -583,7 +583,9 @@ public final class Simulator {
       final double u = pr.u[0];
       final double ws = wStar[0];
       final double c = center[0];
-      final double runaway = pr.runaway;
+      // |w − w*| > √runaway is ‖w − w*‖² > runaway up to rounding at a bound of 1e100 times the
+      // problem's scale.
+      final double runawayDev = Math.sqrt(pr.runaway);
       final double slope = fullSlope;
       final double intercept = fullIntercept;
       final double sa = pr.sqrtA[0];
@@ -650,7 +652,7 @@ public final class Simulator {
           wn = w0 - p * m0;
         }
         final double dev = Math.abs(wn - ws);
-        if (!(dev * dev <= runaway)) {
+        if (!(dev <= runawayDev)) {
           ranAway = step;
           break;
         }
