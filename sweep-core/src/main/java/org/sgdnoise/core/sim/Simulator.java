@@ -92,10 +92,7 @@ public final class Simulator {
 
   /** Mixed into the replicate seed for the data-set generator. */
   private static final long DATA_STREAM = 0x5EED_DA7A_5E7L;
-  /**
-   * Mixed into the replicate seed for the inline XoShiRo256++ of the loops that keep their
-   * generator state in locals ({@code advanceDirect1}, {@code datasetScalarDrawn}).
-   */
+  /** Mixed into the replicate seed for the inline XoShiRo256++ of {@code advanceDirect1}. */
   private static final long INLINE_STREAM = 0x5EED_0A0B_3A1L;
 
   private Simulator() {}
@@ -263,10 +260,10 @@ public final class Simulator {
      */
     private final boolean direct1;
     /**
-     * The state of a second XoShiRo256++ stream that {@link #advanceDirect1} and {@link
-     * #datasetScalarDrawn} keep in locals while they run (no loads and stores of generator state,
-     * no store-to-load forwarding on its dependency chain); their rare slow paths (ziggurat
-     * wedges and tail, rejected row indices) use {@link #rng}.
+     * The state of a second XoShiRo256++ stream that {@link #advanceDirect1} keeps in locals
+     * while it runs (no loads and stores of generator state, no store-to-load forwarding on its
+     * dependency chain), or null; the ziggurat's rare slow path (wedges and tail) uses {@link
+     * #rng}.
      */
     private final long[] inlineState;
     /** {@link Ziggurat#W} times σ and times √a (the {@link #advanceDirect1} loop), or null. */
@@ -345,7 +342,7 @@ public final class Simulator {
       final Simulate sim = cell.simulate();
       this.exact = sim.exactSampling(batch);
       this.direct1 = data == null && !exact && dim == 1 && batch == 1 && pr.sqrtB == null;
-      this.inlineState = Seeds.expand(Seeds.mix(seed ^ INLINE_STREAM), 4);
+      this.inlineState = direct1 ? Seeds.expand(Seeds.mix(seed ^ INLINE_STREAM), 4) : null;
       this.zigguratSigma = direct1 ? scaled(Ziggurat.W, pr.sigma) : null;
       this.zigguratSqrtA = direct1 ? scaled(Ziggurat.W, pr.sqrtA[0]) : null;
       this.chi2 = !exact ? null : batch == 1 ? () -> square(gauss.sample())
@@ -1130,21 +1127,8 @@ public final class Simulator {
       int j = 0;
       if (n <= BoundedInts.MAX_N21) {
         final long t21 = pickThreshold21;
-        long s0 = inlineState[0];
-        long s1 = inlineState[1];
-        long s2 = inlineState[2];
-        long s3 = inlineState[3];
         for (; j + 2 < batch; j += 3) {
-          // XoShiRo256++ (Blackman and Vigna, 2019), state in locals; a rejected 21-bit word is
-          // replaced by a fresh index from rng.
-          final long bits = Long.rotateLeft(s0 + s3, 23) + s0;
-          final long sh = s1 << 17;
-          s2 ^= s0;
-          s3 ^= s1;
-          s1 ^= s2;
-          s0 ^= s3;
-          s2 ^= sh;
-          s3 = Long.rotateLeft(s3, 45);
+          final long bits = rng.nextLong();
           final int ra = ints.bounded21(bits & BoundedInts.MASK21, n, t21) << 1;
           final int rb = ints.bounded21((bits >>> 21) & BoundedInts.MASK21, n, t21) << 1;
           final int rc = ints.bounded21(bits >>> 43, n, t21) << 1;
@@ -1164,10 +1148,6 @@ public final class Simulator {
           la += resA * resA + resC * resC;
           lb += resB * resB;
         }
-        inlineState[0] = s0;
-        inlineState[1] = s1;
-        inlineState[2] = s2;
-        inlineState[3] = s3;
       }
       for (; j + 1 < batch; j += 2) {
         final long bits = rng.nextLong();

@@ -48,12 +48,12 @@ class SimulatorTest {
   }
 
   /**
-   * The 1-d loops with an inline generator (streaming S = 1 direct; dataset S = 32 with
-   * replacement): same seed, same bits, and no allocation per step.
+   * The 1-d loops (streaming S = 1 direct, with its inline generator; dataset S = 32 with
+   * replacement, rows drawn as they are used): same seed, same bits, no allocation per step.
    */
   @ParameterizedTest
   @ValueSource(strings = {"STREAMING", "DATASET"})
-  void oneDimensionalInlineLoopsAreDeterministicAndAllocateNothing(Mode mode) {
+  void oneDimensionalLoopsAreDeterministicAndAllocateNothing(Mode mode) {
     final int batch = mode == Mode.STREAMING ? 1 : 32;
     final int n = mode == Mode.STREAMING ? 0 : 1000;
     Simulate sim = new Simulate(mode, Sampling.WITH_REPLACEMENT, 5000, 500, 2);
