@@ -619,9 +619,9 @@ public final class Simulator {
         s0 ^= s3;
         s2 ^= t;
         s3 = Long.rotateLeft(s3, 45);
-        int i = (int) bits & Ziggurat.MASK;
-        long hz = bits >> Ziggurat.SHIFT;
-        final double eps = Math.abs(hz) < bound[i] ? hz * scaleEps[i]
+        int j = (int) bits & Ziggurat.MASK;
+        long hz = bits >>> Ziggurat.SHIFT;
+        final double eps = hz < bound[j] ? hz * scaleEps[j]
             : sigma * Ziggurat.slow(bits, rng, gauss);
         bits = Long.rotateLeft(s0 + s3, 23) + s0;
         t = s1 << 17;
@@ -631,9 +631,9 @@ public final class Simulator {
         s0 ^= s3;
         s2 ^= t;
         s3 = Long.rotateLeft(s3, 45);
-        i = (int) bits & Ziggurat.MASK;
-        hz = bits >> Ziggurat.SHIFT;
-        final double xt = Math.abs(hz) < bound[i] ? hz * scaleX[i]
+        j = (int) bits & Ziggurat.MASK;
+        hz = bits >>> Ziggurat.SHIFT;
+        final double xt = hz < bound[j] ? hz * scaleX[j]
             : sa * Ziggurat.slow(bits, rng, gauss);
         final double y = teacher ? eps + ut * xt : eps;
         final double res = xt * w0 - y;

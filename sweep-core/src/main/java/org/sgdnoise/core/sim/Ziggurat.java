@@ -26,9 +26,10 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
  * precision) so that the layers close, v/x₁₂₇ + f(x₁₂₇) = 1, with v = r f(r) + ∫ᵣ^∞ f from the
  * continued fraction of Mills' ratio; this gives r = 3.4426198558966…, the paper's 3.442619855899.
  *
- * <p>One 64-bit draw makes one deviate: its low 7 bits pick the layer and its top 57 bits, as a
- * signed integer h, give z = h·xᵢ/2⁵⁶ (53 significant bits after rounding; the bits do not
- * overlap). The slow path's uniforms come from another generator, so the two streams must be
+ * <p>One 64-bit draw makes one deviate: its low 7 bits pick the layer, bit 7 the sign and its top
+ * 56 bits, as an integer h, give |z| = h·xᵢ/2⁵⁶ (53 significant bits after rounding; the bits do
+ * not overlap). The tables are indexed by the low 8 bits, layer and sign together, so that the
+ * fast path is one compare and one multiply. The slow path's uniforms come from another generator, so the two streams must be
  * independent (seeded apart).
  */
 final class Ziggurat {
@@ -42,17 +43,17 @@ final class Ziggurat {
   private static final double[] X = new double[LAYERS + 1];
   /** f(xᵢ). */
   private static final double[] F = new double[LAYERS + 1];
-  /** The layer of a draw is {@code (int) bits & MASK}. */
-  static final int MASK = LAYERS - 1;
-  /** h = {@code bits >> SHIFT}, the draw's top 57 bits as a signed integer. */
-  static final int SHIFT = 7;
+  /** A draw's table index j = {@code (int) bits & MASK}: its layer j mod 128 and sign bit. */
+  static final int MASK = 2 * LAYERS - 1;
+  /** h = {@code bits >>> SHIFT}, the draw's top 56 bits. */
+  static final int SHIFT = 8;
   /**
-   * Fast-path bound of layer i on |h|: ⌊(xᵢ₊₁/xᵢ)·2⁵⁶⌋ (0 for the top layer). Read-only (a step
-   * loop may write {@link #fast} out with these two tables).
+   * Fast-path bound on h in layer j mod 128: ⌊(xᵢ₊₁/xᵢ)·2⁵⁶⌋ (0 for the top layer). Read-only
+   * (a step loop may write {@link #fast} out with these two tables).
    */
-  static final long[] K = new long[LAYERS];
-  /** xᵢ/2⁵⁶: z = h·W[i]. Read-only. */
-  static final double[] W = new double[LAYERS];
+  static final long[] K = new long[2 * LAYERS];
+  /** ±xᵢ/2⁵⁶, negative for j ≥ 128: z = h·W[j]. Read-only. */
+  static final double[] W = new double[2 * LAYERS];
 
   static {
     double lo = 3;
@@ -75,9 +76,10 @@ final class Ziggurat {
     for (int i = 0; i <= LAYERS; i++) {
       F[i] = f(X[i]);
     }
-    for (int i = 0; i < LAYERS; i++) {
-      K[i] = (long) (X[i + 1] / X[i] * 0x1p56);
-      W[i] = X[i] * 0x1p-56;
+    for (int j = 0; j < 2 * LAYERS; j++) {
+      final int i = j & (LAYERS - 1);
+      K[j] = (long) (X[i + 1] / X[i] * 0x1p56);
+      W[j] = (j < LAYERS ? 1 : -1) * X[i] * 0x1p-56;
     }
   }
 
@@ -120,9 +122,9 @@ final class Ziggurat {
    * {@link #slow} with the same bits finishes the draw).
    */
   static double fast(long bits) {
-    final int i = (int) bits & MASK;
-    final long h = bits >> SHIFT;
-    return Math.abs(h) < K[i] ? h * W[i] : Double.NaN;
+    final int j = (int) bits & MASK;
+    final long h = bits >>> SHIFT;
+    return h < K[j] ? h * W[j] : Double.NaN;
   }
 
   /**
@@ -132,8 +134,9 @@ final class Ziggurat {
    */
   static double slow(long bits, UniformRandomProvider rng,
       ZigguratSampler.NormalizedGaussian restart) {
-    final int i = (int) bits & MASK;
-    final double z = (bits >> SHIFT) * W[i];
+    final int j = (int) bits & MASK;
+    final int i = j & (LAYERS - 1);
+    final double z = (bits >>> SHIFT) * W[j];
     if (i == 0) {
       if (Math.abs(z) < R) {
         return z;
