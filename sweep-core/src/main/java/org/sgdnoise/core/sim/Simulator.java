@@ -610,7 +610,7 @@ public final class Simulator {
       for (long step = from + 1; step <= to; step++) {
         // Step 1: the sample's ε and x. XoShiRo256++ (Blackman and Vigna, 2019), one output per
         // normal, then the ziggurat's fast path (Ziggurat#fast written out, with its table
-        // scaled by σ or √a), or its slow path (~1.2 %) on the chain's rng.
+        // scaled by σ or √a), or its slow path (1.5 %) on the chain's rng.
         long bits = Long.rotateLeft(s0 + s3, 23) + s0;
         long t = s1 << 17;
         s2 ^= s0;
