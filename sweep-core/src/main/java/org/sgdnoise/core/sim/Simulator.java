@@ -65,11 +65,13 @@ import org.sgdnoise.core.theory.FiniteDataTheory;
  * in locals; D = 1 keeps w and m in locals and writes the gradient as hs·w − bs, whose
  * coefficients do not depend on w (the next step's sampling overlaps this step's update);
  * dataset mode keeps (x̃, y) rows together for D ≤ {@link #INTERLEAVE_DIM}, unrolls D = 2 and
- * takes larger rows four at a time.
+ * takes larger rows four at a time; streaming D = 1, S = 1 with direct sampling (no input noise)
+ * has its own loop whose normals come from an inline generator and {@link Ziggurat}.
  *
  * <p>Random numbers: XoShiRo256++ (Commons RNG) seeded from the replicate seed by SplitMix64,
  * Ziggurat normals, Marsaglia–Tsang χ²; the data set comes from a second generator with a
- * derived seed. The inner loops allocate nothing. Same cell and replicate → the same bits.
+ * derived seed, and so do the normals of the direct S = 1 loop (a third, held in locals). The
+ * inner loops allocate nothing. Same cell and replicate → the same bits.
  */
 public final class Simulator {
 
@@ -564,8 +566,8 @@ public final class Simulator {
     }
 
     /**
-     * {@link #advanceScalar} for streaming mode with S = 1 and direct sampling (one sample (x, ε,
-     * η) per step), specialised: the step's normals come from {@link Ziggurat}'s inline fast path
+     * {@link #advanceScalar} for streaming mode with S = 1, direct sampling and no input noise (one
+     * sample (x, ε) per step), specialised: the step's normals come from {@link Ziggurat}'s inline fast path
      * on a XoShiRo256++ whose state lives in locals (no loads or stores of generator state, no
      * store-to-load forwarding on the generator's dependency chain), and the loop holds nothing
      * but this sampler's arithmetic and the measurements. Same law as {@link #directScalar}; other
