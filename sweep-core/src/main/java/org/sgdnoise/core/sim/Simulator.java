@@ -566,12 +566,12 @@ public final class Simulator {
     }
 
     /**
-     * {@link #advanceScalar} for streaming mode with S = 1, direct sampling and no input noise (one
-     * sample (x, ε) per step), specialised: the step's normals come from {@link Ziggurat}'s inline fast path
-     * on a XoShiRo256++ whose state lives in locals (no loads or stores of generator state, no
-     * store-to-load forwarding on the generator's dependency chain), and the loop holds nothing
-     * but this sampler's arithmetic and the measurements. Same law as {@link #directScalar}; other
-     * random numbers.
+     * {@link #advanceScalar} for streaming mode with S = 1, direct sampling and no input noise
+     * (one sample (x, ε) per step), specialised: the step's normals come from {@link Ziggurat}'s
+     * inline fast path on a XoShiRo256++ whose state lives in locals (no loads or stores of
+     * generator state, no store-to-load forwarding on the generator's dependency chain), and the
+     * loop holds nothing but this sampler's arithmetic and the measurements. Same law as {@link
+     * #directScalar}; other random numbers.
      */
     private long advanceDirect1(long from, long to, int b, HillTail tail) {
       final boolean measuring = b >= 0;
