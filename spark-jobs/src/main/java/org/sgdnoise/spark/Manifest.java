@@ -102,7 +102,8 @@ final class Manifest {
     v.put("ejml", BuildInfo.ejmlVersion());
     v.put("jackson", BuildInfo.jacksonVersion());
     ObjectNode r = m.putObject("reproducibility");
-    r.put("generator", "Commons RNG XO_SHI_RO_256_PP, Ziggurat normal sampler");
+    r.put("generator", "Commons RNG XO_SHI_RO_256_PP, Ziggurat normal sampler; a second"
+        + " XoShiRo256++ stream with a Marsaglia-Tsang ziggurat for streaming D = 1, S = 1");
     r.put("replicate_seed", "SplitMix64-finaliser chain over (seed, cell_id hi, cell_id lo,"
         + " replicate); state expanded by SplitMix64");
     r.put("cell_id", "sha256 of canonical cell parameters, first 128 bits, v1");

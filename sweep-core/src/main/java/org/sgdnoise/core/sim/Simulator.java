@@ -65,11 +65,13 @@ import org.sgdnoise.core.theory.FiniteDataTheory;
  * in locals; D = 1 keeps w and m in locals and writes the gradient as hs·w − bs, whose
  * coefficients do not depend on w (the next step's sampling overlaps this step's update);
  * dataset mode keeps (x̃, y) rows together for D ≤ {@link #INTERLEAVE_DIM}, unrolls D = 2 and
- * takes larger rows four at a time.
+ * takes larger rows four at a time; streaming D = 1, S = 1 with direct sampling (no input noise)
+ * has its own loop whose normals come from an inline generator and {@link Ziggurat}.
  *
  * <p>Random numbers: XoShiRo256++ (Commons RNG) seeded from the replicate seed by SplitMix64,
  * Ziggurat normals, Marsaglia–Tsang χ²; the data set comes from a second generator with a
- * derived seed. The inner loops allocate nothing. Same cell and replicate → the same bits.
+ * derived seed, and so do the normals of the direct S = 1 loop (a third, held in locals). The
+ * inner loops allocate nothing. Same cell and replicate → the same bits.
  */
 public final class Simulator {
 
@@ -92,6 +94,8 @@ public final class Simulator {
 
   /** Mixed into the replicate seed for the data-set generator. */
   private static final long DATA_STREAM = 0x5EED_DA7A_5E7L;
+  /** Mixed into the replicate seed for the inline XoShiRo256++ of {@code advanceDirect1}. */
+  private static final long INLINE_STREAM = 0x5EED_0A0B_3A1L;
 
   private Simulator() {}
 
@@ -252,6 +256,21 @@ public final class Simulator {
     private final BoundedInts ints;
     private final ContinuousSampler chi2;
     private final boolean exact;
+    /**
+     * Streaming, D = 1, S = 1, direct sampling, no input noise: the step loop {@link
+     * #advanceDirect1}.
+     */
+    private final boolean direct1;
+    /**
+     * The state of a second XoShiRo256++ stream that {@link #advanceDirect1} keeps in locals
+     * while it runs (no loads and stores of generator state, no store-to-load forwarding on its
+     * dependency chain), or null; the ziggurat's rare slow path (wedges and tail) uses {@link
+     * #rng}.
+     */
+    private final long[] inlineState;
+    /** {@link Ziggurat#W} times σ and times √a (the {@link #advanceDirect1} loop), or null. */
+    private final double[] zigguratSigma;
+    private final double[] zigguratSqrtA;
     // Data set (dataset mode).
     private final Dataset data;
     private final int rows;
@@ -324,6 +343,10 @@ public final class Simulator {
       this.ints = new BoundedInts(rng);
       final Simulate sim = cell.simulate();
       this.exact = sim.exactSampling(batch);
+      this.direct1 = data == null && !exact && dim == 1 && batch == 1 && pr.sqrtB == null;
+      this.inlineState = direct1 ? Seeds.expand(Seeds.mix(seed ^ INLINE_STREAM), 4) : null;
+      this.zigguratSigma = direct1 ? scaled(Ziggurat.W, pr.sigma) : null;
+      this.zigguratSqrtA = direct1 ? scaled(Ziggurat.W, pr.sqrtA[0]) : null;
       this.chi2 = !exact ? null : batch == 1 ? () -> square(gauss.sample())
           : AhrensDieterMarsagliaTsangGammaSampler.of(rng, 0.5 * batch, 2.0);
       this.data = data;
@@ -377,6 +400,14 @@ public final class Simulator {
 
     private static double square(double v) {
       return v * v;
+    }
+
+    private static double[] scaled(double[] v, double a) {
+      final double[] out = new double[v.length];
+      for (int i = 0; i < v.length; i++) {
+        out[i] = a * v[i];
+      }
+      return out;
     }
 
     private static int[] identity(int n) {
@@ -442,6 +473,9 @@ public final class Simulator {
      * ran away, or −1.
      */
     private long advance(long from, long to, int b, HillTail tail) {
+      if (direct1) {
+        return advanceDirect1(from, to, b, tail);
+      }
       return dim == 1 ? advanceScalar(from, to, b, tail) : advanceVector(from, to, b, tail);
     }
 
@@ -527,6 +561,146 @@ public final class Simulator {
           outer[b][0] += sd2;
         }
         addSums(b, sd2, c4, lossSum, norm2, pr.a[0] * test, noise, noiseCount);
+      }
+      return -1;
+    }
+
+    /**
+     * {@link #advanceScalar} for streaming mode with S = 1, direct sampling and no input noise
+     * (one sample (x, ε) per step), specialised: the step's normals come from {@link Ziggurat}'s
+     * inline fast path on a XoShiRo256++ whose state lives in locals (no loads or stores of
+     * generator state, no store-to-load forwarding on the generator's dependency chain), and the
+     * loop holds nothing but this sampler's arithmetic and the measurements. Same law as {@link
+     * #directScalar}; other random numbers.
+     */
+    private long advanceDirect1(long from, long to, int b, HillTail tail) {
+      final boolean measuring = b >= 0;
+      final double mu = pr.mu;
+      final double gamma = pr.gamma;
+      final double p = pr.p[0];
+      final double pg = 1 - p * gamma;
+      final double u = pr.u[0];
+      final double ws = wStar[0];
+      final double c = center[0];
+      // |w − w*| > √runaway is ‖w − w*‖² > runaway up to rounding at a bound of 1e100 times the
+      // problem's scale.
+      final double runawayDev = Math.sqrt(pr.runaway);
+      final double slope = fullSlope;
+      final double intercept = fullIntercept;
+      final double sa = pr.sqrtA[0];
+      final boolean teacher = !pr.noTeacher;
+      final double ut = teacher ? pr.u[0] : 0;
+      final double sigma = pr.sigma;
+      final long[] bound = Ziggurat.K;
+      final double[] scaleEps = zigguratSigma;
+      final double[] scaleX = zigguratSqrtA;
+      long s0 = inlineState[0];
+      long s1 = inlineState[1];
+      long s2 = inlineState[2];
+      long s3 = inlineState[3];
+      double thr = tail == null ? Double.POSITIVE_INFINITY : tail.threshold();
+      int pending = 0;
+      final double wFrom = w[0];
+      double w0 = wFrom;
+      double m0 = m[0];
+      double sd = 0;
+      double sd2 = 0;
+      double c4 = 0;
+      double lossSum = 0;
+      double noise = 0;
+      long ranAway = -1;
+      for (long step = from + 1; step <= to; step++) {
+        // Step 1: the sample's ε and x. XoShiRo256++ (Blackman and Vigna, 2019), one output per
+        // normal, then the ziggurat's fast path (Ziggurat#fast written out, with its table
+        // scaled by σ or √a), or its slow path (1.5 %) on the chain's rng.
+        long bits = Long.rotateLeft(s0 + s3, 23) + s0;
+        long t = s1 << 17;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = Long.rotateLeft(s3, 45);
+        int j = (int) bits & Ziggurat.MASK;
+        long hz = bits >>> Ziggurat.SHIFT;
+        final double eps = hz < bound[j] ? hz * scaleEps[j]
+            : sigma * Ziggurat.slow(bits, rng, gauss);
+        bits = Long.rotateLeft(s0 + s3, 23) + s0;
+        t = s1 << 17;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = Long.rotateLeft(s3, 45);
+        j = (int) bits & Ziggurat.MASK;
+        hz = bits >>> Ziggurat.SHIFT;
+        final double xt = hz < bound[j] ? hz * scaleX[j]
+            : sa * Ziggurat.slow(bits, rng, gauss);
+        final double y = teacher ? eps + ut * xt : eps;
+        final double res = xt * w0 - y;
+        final double h = xt * xt;
+        final double by = xt * y;
+        // Step 2: as in advanceScalar (S = 1: hs = x̃² + γ, bs = x̃y); with μ = 0 the momentum
+        // buffer is not used (nor updated).
+        final double wn;
+        if (mu == 0) {
+          wn = (pg - p * h) * w0 + p * by;
+        } else {
+          m0 = mu * m0 + ((h + gamma) * w0 - by);
+          wn = w0 - p * m0;
+        }
+        final double dev = Math.abs(wn - ws);
+        if (!(dev <= runawayDev)) {
+          ranAway = step;
+          break;
+        }
+        // Step 3: measure (streaming: the noise every step). Σ‖w_{t−1}‖² and Σ(w − u)² follow
+        // from Σd and Σd² after the loop.
+        if (measuring) {
+          final double e = (h - slope) * w0 - (by - intercept);
+          noise += e * e;
+          lossSum += res * res;
+          final double d = wn - c;
+          final double c2 = d * d;
+          sd += d;
+          sd2 += c2;
+          c4 += c2 * c2;
+          if (dev > thr) {
+            tailBuffer[pending++] = dev;
+            if (pending == TAIL_BUFFER) {
+              tail.addAll(tailBuffer, pending);
+              pending = 0;
+              thr = tail.threshold();
+            }
+          }
+        }
+        w0 = wn;
+      }
+      inlineState[0] = s0;
+      inlineState[1] = s1;
+      inlineState[2] = s2;
+      inlineState[3] = s3;
+      if (ranAway >= 0) {
+        return ranAway;
+      }
+      w[0] = w0;
+      m[0] = m0;
+      if (measuring) {
+        if (pending > 0) {
+          tail.addAll(tailBuffer, pending);
+        }
+        // With d = w − c over the segment's n iterates w_{from+1} … w_to: Σ(w − u)² = Σd² +
+        // 2(c − u)Σd + n(c − u)², and Σw_{t−1}² = Σw² + w_from² − w_to², Σw² = Σd² + 2cΣd + nc².
+        final double n = to - from;
+        final double cu = c - u;
+        final double test = sd2 + 2 * cu * sd + n * cu * cu;
+        final double norm2 = sd2 + 2 * c * sd + n * c * c + (wFrom * wFrom - w0 * w0);
+        sumD[b][0] += sd;
+        if (outer != null) {
+          outer[b][0] += sd2;
+        }
+        addSums(b, sd2, c4, lossSum, norm2, pr.a[0] * test, noise, to - from);
       }
       return -1;
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.sgdnoise.core.plan.Cell;
 import org.sgdnoise.core.plan.CellIds;
 import org.sgdnoise.core.spec.Kind;
@@ -45,6 +47,38 @@ class SimulatorTest {
     assertThat(other.seed()).isNotEqualTo(a.seed());
   }
 
+  /**
+   * The 1-d loops (streaming S = 1 direct, with its inline generator; dataset S = 32 with
+   * replacement, rows drawn as they are used): same seed, same bits, no allocation per step.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"STREAMING", "DATASET"})
+  void oneDimensionalLoopsAreDeterministicAndAllocateNothing(Mode mode) {
+    final int batch = mode == Mode.STREAMING ? 1 : 32;
+    final int n = mode == Mode.STREAMING ? 0 : 1000;
+    Simulate sim = new Simulate(mode, Sampling.WITH_REPLACEMENT, 5000, 500, 2);
+    Cell c = cell(new double[] {1.0}, 0.2, batch, 0.5, n, sim, 42);
+    ReplicateResult a = Simulator.run(c, 0);
+    ReplicateResult b = Simulator.run(c, 0);
+    assertThat(b.traceSigma()).isEqualTo(a.traceSigma());
+    assertThat(b.batchLTrain()).containsExactly(a.batchLTrain());
+    assertThat(b.batchLTest()).containsExactly(a.batchLTest());
+    assertThat(Simulator.run(c, 1).traceSigma().mean()).isNotEqualTo(a.traceSigma().mean());
+
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long tid = Thread.currentThread().getId();
+    Simulate shortRun = new Simulate(mode, Sampling.WITH_REPLACEMENT, 2_000, 1_000, 1);
+    Simulate longRun = new Simulate(mode, Sampling.WITH_REPLACEMENT, 200_000, 1_000, 1);
+    Simulator.run(cell(new double[] {1.0}, 0.2, batch, 0.0, n, longRun, 3), 0);
+    long b0 = mx.getThreadAllocatedBytes(tid);
+    Simulator.run(cell(new double[] {1.0}, 0.2, batch, 0.0, n, shortRun, 3), 0);
+    long b1 = mx.getThreadAllocatedBytes(tid);
+    Simulator.run(cell(new double[] {1.0}, 0.2, batch, 0.0, n, longRun, 3), 0);
+    long b2 = mx.getThreadAllocatedBytes(tid);
+    assertThat((b2 - b1) - (b1 - b0)).as(mode.name()).isLessThan(16 * 1024);
+  }
+
   @Test
   void stepLoopAllocatesNothing() {
     com.sun.management.ThreadMXBean mx =
@@ -72,10 +106,12 @@ class SimulatorTest {
     }
   }
 
-  @Test
-  void runawayIterateStopsTheRunWithItsStep() {
+  /** S = 16 (exact sampler) and S = 1 (direct sampling, its own step loop). */
+  @ParameterizedTest
+  @ValueSource(ints = {16, 1})
+  void runawayIterateStopsTheRunWithItsStep(int batch) {
     Simulate sim = new Simulate(Mode.STREAMING, Sampling.WITH_REPLACEMENT, 100_000, 100, 1);
-    ReplicateResult r = Simulator.run(cell(new double[] {1.0}, 5.0, 16, 0, 0, sim, 9),
+    ReplicateResult r = Simulator.run(cell(new double[] {1.0}, 5.0, batch, 0, 0, sim, 9),
         0);
     assertThat(r.diverged()).isTrue();
     assertThat(r.divergedStep()).isBetween(1L, 1000L);
