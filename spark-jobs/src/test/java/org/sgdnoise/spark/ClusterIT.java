@@ -106,6 +106,30 @@ class ClusterIT {
         144, 2);
   }
 
+  /**
+   * A real-data sweep on the cluster: each executor JVM loads the image set itself (once) and
+   * trains its cells; the tables equal a local run's.
+   */
+  @Test
+  void trainingSweepOnTheClusterGivesTheTablesOfALocalRun() throws Exception {
+    Path data = org.sgdnoise.core.data.SyntheticImages.write(dir.resolve("images"), 600, 200, 3);
+    Path file = dir.resolve("training.yaml");
+    Files.writeString(file, "name: training\nkind: mlp\nseed: 5\ndata: " + data + "\n"
+        + "params:\n  lr: [0.05, 0.5]\n  batch: 16\n  width: [4, 16]\n"
+        + "  weight_decay: [-0.001, 0.001]\ntrain:\n  steps: 200\n  noise_rows: 100\n"
+        + "  replicates: 2\n");
+    Path onCluster = dir.resolve("training-cluster");
+    Script submit = script(Duration.ofMinutes(10), "submit", "--master", master, "--", "run",
+        file.toString(), "--out", onCluster.toString(), "--no-analyze");
+    assertThat(submit.code()).as(submit.output()).isZero();
+    assertThat(submit.output()).contains("Done: sweep 'training', 8 cells in");
+    Path local = dir.resolve("training-local");
+    CliRun reference = CliRun.of("run", file.toString(), "--out", local.toString(),
+        "--master", "local[2]", "--no-analyze");
+    assertThat(reference.code()).as(reference.err()).isZero();
+    Duck.assertSameSweepTables(onCluster.resolve("training"), local.resolve("training"), 8, 0);
+  }
+
   @Test
   void anExecutorKilledMidSweepChangesNothing() throws Exception {
     Path file = dir.resolve("executor-loss.yaml");
