@@ -154,19 +154,11 @@ final class SweepSpecParser {
     checkKeys(m, "train", TRAIN_KEYS);
     Optimizer.Kind optimizer = choice(m, "train", "optimizer", Optimizer.Kind.values(),
         Optimizer.Kind::yamlName, Optimizer.Kind.SGD);
-    Mlp.Loss loss = Mlp.Loss.CROSS_ENTROPY;
-    if (m.entries().containsKey("loss")) {
-      String l = requiredString(m, "train", "loss");
-      loss = switch (l) {
-        case "cross_entropy" -> Mlp.Loss.CROSS_ENTROPY;
-        case "mse" -> Mlp.Loss.MSE;
-        default -> throw error("train.loss", m.keyLines().get("loss"),
-            "must be one of cross_entropy, mse", quote(l));
-      };
-      if (kind == Kind.LOGISTIC && loss != Mlp.Loss.CROSS_ENTROPY) {
-        throw error("train.loss", m.keyLines().get("loss"), "kind logistic is softmax"
-            + " regression: its loss is cross_entropy", quote(l));
-      }
+    Mlp.Loss loss = choice(m, "train", "loss", Mlp.Loss.values(), Train::lossName,
+        Mlp.Loss.CROSS_ENTROPY);
+    if (kind == Kind.LOGISTIC && loss != Mlp.Loss.CROSS_ENTROPY) {
+      throw error("train.loss", m.keyLines().get("loss"), "kind logistic is softmax"
+          + " regression: its loss is cross_entropy", quote(Train.lossName(loss)));
     }
     Train.LrScaling scaling = choice(m, "train", "lr_scaling", Train.LrScaling.values(),
         Train.LrScaling::yamlName, Train.LrScaling.NONE);
@@ -282,20 +274,12 @@ final class SweepSpecParser {
       default -> throw error("simulate.mode", m.keyLines().get("mode"),
           "must be one of none, streaming, dataset", quote(modeName));
     };
-    Sampling sampling = Sampling.WITH_REPLACEMENT;
-    if (m.entries().containsKey("sampling")) {
-      String s = requiredString(m, "simulate", "sampling");
-      sampling = switch (s) {
-        case "with_replacement" -> Sampling.WITH_REPLACEMENT;
-        case "without_replacement" -> Sampling.WITHOUT_REPLACEMENT;
-        default -> throw error("simulate.sampling", m.keyLines().get("sampling"),
-            "must be one of with_replacement, without_replacement", quote(s));
-      };
-      if (mode != Mode.DATASET) {
-        throw error("simulate.sampling", m.keyLines().get("sampling"),
-            "applies only to mode: dataset (streaming draws fresh samples every step)",
-            quote(s));
-      }
+    Sampling sampling = choice(m, "simulate", "sampling", Sampling.values(),
+        Sampling::yamlName, Sampling.WITH_REPLACEMENT);
+    if (m.entries().containsKey("sampling") && mode != Mode.DATASET) {
+      throw error("simulate.sampling", m.keyLines().get("sampling"),
+          "applies only to mode: dataset (streaming draws fresh samples every step)",
+          quote(sampling.yamlName()));
     }
     if (mode == Mode.NONE) {
       return Simulate.NONE;
@@ -326,16 +310,10 @@ final class SweepSpecParser {
       replicates = (int) integer(m.entries().get("replicates"), "simulate.replicates", 1,
           Simulate.MAX_REPLICATES, "an integer from 1 to " + Simulate.MAX_REPLICATES);
     }
-    Simulate.Sampler sampler = Simulate.Sampler.AUTO;
+    Simulate.Sampler sampler = choice(m, "simulate", "sampler", Simulate.Sampler.values(),
+        Simulate.Sampler::yamlName, Simulate.Sampler.AUTO);
     if (m.entries().containsKey("sampler")) {
-      String s = requiredString(m, "simulate", "sampler");
-      sampler = switch (s) {
-        case "auto" -> Simulate.Sampler.AUTO;
-        case "exact" -> Simulate.Sampler.EXACT;
-        case "direct" -> Simulate.Sampler.DIRECT;
-        default -> throw error("simulate.sampler", m.keyLines().get("sampler"),
-            "must be one of auto, exact, direct", quote(s));
-      };
+      String s = sampler.yamlName();
       if (sampler == Simulate.Sampler.EXACT && mode != Mode.STREAMING) {
         throw error("simulate.sampler", m.keyLines().get("sampler"), "exact applies only to"
             + " mode: streaming (dataset mode draws rows of its data set)", quote(s));

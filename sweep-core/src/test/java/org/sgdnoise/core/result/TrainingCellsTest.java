@@ -91,8 +91,12 @@ class TrainingCellsTest {
       Cell other = SweepPlan.of(spec(yaml.replace(change[0], change[1]))).cell(0);
       assertThat(other.cellId()).as(change[1]).isNotEqualTo(narrow.cellId());
     }
-    assertThat(SweepPlan.of(spec(yaml.replace("seed", "seed"))).cell(0).cellId())
-        .isEqualTo(narrow.cellId());
+    // The sweep seed is not: it derives the replicate seeds from the id.
+    assertThat(yaml).doesNotContain("seed:");
+    Cell seeded = SweepPlan.of(spec(yaml.replace("kind: mlp\n", "kind: mlp\nseed: 99\n")))
+        .cell(0);
+    assertThat(seeded.seed()).isEqualTo(99);
+    assertThat(seeded.cellId()).isEqualTo(narrow.cellId());
   }
 
   @Test
