@@ -121,7 +121,7 @@ public final class CellEvaluator {
    * the chain starts.
    */
   static Prediction finiteTheory(Cell cell, Problem pr, Simulator.Dataset d) {
-    return FiniteDataTheory.predict(d.xs(), d.ys(), d.rows(), d.dim(), pr.gamma(),
+    return FiniteDataTheory.predict(d.widened(), d.ys(), d.rows(), d.dim(), pr.gamma(),
         CommonOps_DDRM.diag(cell.spectrum()), pr.teacher(),
         CommonOps_DDRM.diag(pr.preconditioner()), cell.batch(), cell.momentum(),
         cell.simulate().sampling() == Simulate.Sampling.WITHOUT_REPLACEMENT

@@ -101,19 +101,30 @@ public final class Simulator {
 
   /**
    * A data set: {@code rows} rows of {@code dim} features (what the learner sees, x̃), row-major,
-   * and one label per row, in the problem's coordinates (A's eigenbasis).
+   * and one label per row, in the problem's coordinates (A's eigenbasis). The features are
+   * single-precision values (see {@link #dataset}); all arithmetic on them is in double.
    *
    * @param xs the features, row-major. Owned by the caller.
    * @param ys the labels. Owned by the caller.
    * @param rows N
    * @param dim D
    */
-  public record Dataset(double[] xs, double[] ys, int rows, int dim) {}
+  public record Dataset(float[] xs, double[] ys, int rows, int dim) {
+    /** The features widened to double (exactly), a new array. */
+    public double[] widened() {
+      final double[] out = new double[xs.length];
+      for (int k = 0; k < xs.length; k++) {
+        out[k] = xs[k];
+      }
+      return out;
+    }
+  }
 
   /**
    * Heap bytes one replicate allocates (the data set dominates in dataset mode: n rows of D
-   * features and a label, a second copy of them with the labels interleaved for D ≤ {@link
-   * #INTERLEAVE_DIM}, plus the index permutation without replacement). An estimate for the
+   * single-precision features and a double label, the features widened to double while the fit
+   * is made, a copy of the rows with the labels interleaved for D ≤ {@link #INTERLEAVE_DIM},
+   * plus the index permutation without replacement). An estimate for the
    * front door; it saturates at Long.MAX_VALUE.
    */
   public static long memoryBytes(int dim, long n, Simulate sim) {
@@ -123,10 +134,11 @@ public final class Simulator {
       return vectors;
     }
     try {
-      long rows = Math.multiplyExact(Math.multiplyExact(n, dim + 1L), 8L);
+      final long features = Math.multiplyExact(n, (long) dim);
+      long rows = Math.addExact(Math.multiplyExact(features, 12L), Math.multiplyExact(n, 8L));
       long perm = sim.sampling() == Simulate.Sampling.WITHOUT_REPLACEMENT ? 4L * n : 0;
       if (dim <= INTERLEAVE_DIM) {
-        rows = Math.multiplyExact(rows, 2L);
+        rows = Math.addExact(rows, Math.multiplyExact(Math.multiplyExact(n, dim + 1L), 8L));
       }
       long fit = Math.multiplyExact(8L * dim, dim);
       return Math.addExact(Math.addExact(Math.addExact(rows, perm), fit), vectors);
@@ -148,7 +160,7 @@ public final class Simulator {
       throw new IllegalArgumentException("Cannot make a data set: the cell has no data set size: "
           + n);
     }
-    final double[] xs = new double[Math.multiplyExact(n, dim)];
+    final float[] xs = new float[Math.multiplyExact(n, dim)];
     final double[] ys = new double[n];
     UniformRandomProvider drng = RandomSource.XO_SHI_RO_256_PP.create(
         Seeds.expand(Seeds.mix(cell.replicateSeed(r) ^ DATA_STREAM), 4));
@@ -159,8 +171,14 @@ public final class Simulator {
     return new Dataset(xs, ys, n, dim);
   }
 
-  /** Draws one sample of the model: x̃ into {@code x} at {@code off}; returns y. */
-  private static double drawRow(Problem pr, ZigguratSampler.NormalizedGaussian g, double[] x,
+  /**
+   * Draws one sample of the model: x̃ into {@code x} at {@code off}; returns y. The inputs x and
+   * x̃ are rounded to single precision (a relative change below 6·10⁻⁸, far below any
+   * statistical error): the chain gathers rows of half the bytes. The label is computed from
+   * the rounded x, and the fit and the finite-data theory use exactly these rows, so the exact
+   * theory stays exact for the data set the chain sees.
+   */
+  private static double drawRow(Problem pr, ZigguratSampler.NormalizedGaussian g, float[] x,
       int off) {
     final int dim = pr.dim;
     final double[] sqrtA = pr.sqrtA;
@@ -168,11 +186,11 @@ public final class Simulator {
     final double[] u = pr.u;
     double y = 0;
     for (int i = 0; i < dim; i++) {
-      final double xi = sqrtA[i] * g.sample();
+      final float xi = (float) (sqrtA[i] * g.sample());
       if (!pr.noTeacher) {
         y += u[i] * xi;
       }
-      x[off + i] = sqrtB == null ? xi : xi + sqrtB[i] * g.sample();
+      x[off + i] = sqrtB == null ? xi : (float) (xi + sqrtB[i] * g.sample());
     }
     if (pr.sigma > 0) {
       y += pr.sigma * g.sample();
@@ -185,7 +203,7 @@ public final class Simulator {
    * (Λ decides the minimiser only along flat directions of Ĥ, as in {@link FiniteDataTheory}).
    */
   public static FiniteDataTheory.Fit fit(Problem pr, Dataset d) {
-    return FiniteDataTheory.fit(d.xs(), d.ys(), d.rows(), d.dim(), pr.gamma,
+    return FiniteDataTheory.fit(d.widened(), d.ys(), d.rows(), d.dim(), pr.gamma,
         CommonOps_DDRM.diag(pr.p), pr.wStar);
   }
 
@@ -216,7 +234,14 @@ public final class Simulator {
       throw new IllegalArgumentException("Cannot simulate: a data set is given exactly in dataset"
           + " mode: " + sim.mode().yamlName());
     }
-    return new Chain(cell, pr, r, data, fit).run();
+    return new Chain(cell, pr, r, data, fit, RowKernel.best()).run();
+  }
+
+  /** {@link #run(Cell, int)} with the given row kernel (tests: SIMD and scalar, same bits). */
+  static ReplicateResult run(Cell cell, int r, RowKernel kernel) {
+    Problem pr = Problem.of(cell);
+    Dataset d = cell.simulate().mode() == Simulate.Mode.DATASET ? dataset(cell, pr, r) : null;
+    return new Chain(cell, pr, r, d, d == null ? null : fit(pr, d), kernel).run();
   }
 
   /**
@@ -229,7 +254,7 @@ public final class Simulator {
   static double[][] minibatches(Cell cell, int r, double[] w, int count) {
     Problem pr = Problem.of(cell);
     Dataset d = cell.simulate().mode() == Simulate.Mode.DATASET ? dataset(cell, pr, r) : null;
-    Chain chain = new Chain(cell, pr, r, d, d == null ? null : fit(pr, d));
+    Chain chain = new Chain(cell, pr, r, d, d == null ? null : fit(pr, d), RowKernel.best());
     double[][] out = new double[count][pr.dim + 1];
     for (int k = 0; k < count; k++) {
       System.arraycopy(w, 0, chain.w, 0, pr.dim);
@@ -276,6 +301,7 @@ public final class Simulator {
     private final int rows;
     /** Rows with their labels, (x̃, y) per row (D ≤ {@link #INTERLEAVE_DIM}), else null. */
     private final double[] rowsXy;
+    private final RowKernel kernel;
     private final int[] perm;
     /** This step's row indices. */
     private final int[] picks;
@@ -331,8 +357,10 @@ public final class Simulator {
     private final HillTail[] tails;
     private final long tailGroupLength;
 
-    Chain(Cell cell, Problem pr, int r, Dataset data, FiniteDataTheory.Fit fit) {
+    Chain(Cell cell, Problem pr, int r, Dataset data, FiniteDataTheory.Fit fit,
+        RowKernel kernel) {
       this.pr = pr;
+      this.kernel = kernel;
       this.replicate = r;
       this.seed = cell.replicateSeed(r);
       this.dim = pr.dim;
@@ -424,7 +452,9 @@ public final class Simulator {
       final int stride = dim + 1;
       final double[] out = new double[Math.multiplyExact(d.rows(), stride)];
       for (int row = 0; row < d.rows(); row++) {
-        System.arraycopy(d.xs(), row * dim, out, row * stride, dim);
+        for (int i = 0; i < dim; i++) {
+          out[row * stride + i] = d.xs()[row * dim + i];
+        }
         out[row * stride + dim] = d.ys()[row];
       }
       return out;
@@ -994,76 +1024,9 @@ public final class Simulator {
         }
         return loss;
       }
-      // Four rows at a time: their residuals share the loads of w and their gradient terms one
-      // pass over g, and four rows' cache misses are in flight together.
-      final double[] xs = data.xs();
-      final double[] ys = data.ys();
-      final double[] d4 = dots;
-      int j = 0;
-      for (; j + 3 < batch; j += 4) {
-        final int r0 = idx[j];
-        final int r1 = idx[j + 1];
-        final int r2 = idx[j + 2];
-        final int r3 = idx[j + 3];
-        final int o0 = r0 * dim;
-        final int o1 = r1 * dim;
-        final int o2 = r2 * dim;
-        final int o3 = r3 * dim;
-        dot4(xs, o0, o1, o2, o3, wv, dim, d4);
-        final double res0 = d4[0] - ys[r0];
-        final double res1 = d4[1] - ys[r1];
-        final double res2 = d4[2] - ys[r2];
-        final double res3 = d4[3] - ys[r3];
-        for (int i = 0; i < dim; i++) {
-          g[i] += (xs[o0 + i] * res0 + xs[o1 + i] * res1) + (xs[o2 + i] * res2 + xs[o3 + i] * res3);
-        }
-        loss += (res0 * res0 + res1 * res1) + (res2 * res2 + res3 * res3);
-      }
-      for (; j < batch; j++) {
-        final int row = idx[j];
-        final int off = row * dim;
-        final double res = dot(xs, off, wv, dim) - ys[row];
-        axpy(res, xs, off, g, dim);
-        loss += res * res;
-      }
-      return loss;
-    }
-
-    /** The dot products of rows o0…o3 of {@code xs} with v into {@code out[0..4)}. */
-    private static void dot4(double[] xs, int o0, int o1, int o2, int o3, double[] v, int dim,
-        double[] out) {
-      double a0 = 0;
-      double a1 = 0;
-      double a2 = 0;
-      double a3 = 0;
-      double b0 = 0;
-      double b1 = 0;
-      double b2 = 0;
-      double b3 = 0;
-      int i = 0;
-      for (; i + 1 < dim; i += 2) {
-        final double v0 = v[i];
-        final double v1 = v[i + 1];
-        a0 += xs[o0 + i] * v0;
-        a1 += xs[o1 + i] * v0;
-        a2 += xs[o2 + i] * v0;
-        a3 += xs[o3 + i] * v0;
-        b0 += xs[o0 + i + 1] * v1;
-        b1 += xs[o1 + i + 1] * v1;
-        b2 += xs[o2 + i + 1] * v1;
-        b3 += xs[o3 + i + 1] * v1;
-      }
-      if (i < dim) {
-        final double v0 = v[i];
-        a0 += xs[o0 + i] * v0;
-        a1 += xs[o1 + i] * v0;
-        a2 += xs[o2 + i] * v0;
-        a3 += xs[o3 + i] * v0;
-      }
-      out[0] = a0 + b0;
-      out[1] = a1 + b1;
-      out[2] = a2 + b2;
-      out[3] = a3 + b3;
+      // Four rows at a time (their residuals share the loads of w and their gradient terms one
+      // pass over g), SIMD where the JVM has the Vector API (RowKernel).
+      return kernel.batch(data.xs(), data.ys(), idx, batch, wv, g, dim, dots);
     }
 
     /** {@link #datasetBatch} for D = 1, two accumulators of each sum. */
@@ -1261,7 +1224,7 @@ public final class Simulator {
       final double[] d4 = dots;
       int i = 0;
       for (; i + 3 < dim; i += 4) {
-        dot4(h, i * dim, (i + 1) * dim, (i + 2) * dim, (i + 3) * dim, w, dim, d4);
+        kernel.dot4(h, i * dim, (i + 1) * dim, (i + 2) * dim, (i + 3) * dim, w, dim, d4);
         for (int k = 0; k < 4; k++) {
           final double full = d4[k] - bHat[i + k] - pr.gamma * w[i + k];
           final double e = grad[i + k] * invS - full;
@@ -1269,7 +1232,7 @@ public final class Simulator {
         }
       }
       for (; i < dim; i++) {
-        final double full = dot(h, i * dim, w, dim) - bHat[i] - pr.gamma * w[i];
+        final double full = kernel.dot(h, i * dim, w, dim) - bHat[i] - pr.gamma * w[i];
         final double e = grad[i] * invS - full;
         sum += e * e;
       }

@@ -22,8 +22,8 @@ import org.sgdnoise.core.theory.Prediction;
 
 /**
  * Seeded SGD against the exact theory (Theorems 2 and 8), on fixed-seed cells spanning S from 1
- * to 256, μ ∈ {0, 0.5, 0.9} and λ up to 0.9 λ_c: 20 cells in streaming mode, 21 in dataset mode
- * (with and without replacement).
+ * to 256, μ ∈ {0, 0.5, 0.9} and λ up to 0.9 λ_c: 20 cells in streaming mode, 24 in dataset mode
+ * (with and without replacement; three with D ≥ 8, the single-precision row kernel's path).
  *
  * <p><b>Tolerance.</b> |sim − theory| ≤ 4 standard errors, the errors by batch means over 32
  * batches per replicate × 2 replicates (64 batch means, each thousands of steps long against
@@ -123,6 +123,17 @@ class SimulationAgreementTest {
       Sampling s = k % 2 == 0 ? Sampling.WITHOUT_REPLACEMENT : Sampling.WITH_REPLACEMENT;
       out.add(Arguments.of(more.get(k), Mode.DATASET, s));
     }
+    // D ≥ 8: single-precision rows through RowKernel, four rows at a time (D = 13 and S = 7
+    // leave remainders of the four lanes and of the four-row groups).
+    double[] thirteen = new double[13];
+    for (int i = 0; i < thirteen.length; i++) {
+      thirteen[i] = 1.0 - 0.07 * i;
+    }
+    out.add(Arguments.of(all.get(19), Mode.DATASET, Sampling.WITH_REPLACEMENT));
+    out.add(Arguments.of(new Case(thirteen, 1.0, 7, 0.5, 0.3), Mode.DATASET,
+        Sampling.WITHOUT_REPLACEMENT));
+    out.add(Arguments.of(new Case(thirteen, 0.5, 16, 0.0, 0.4), Mode.DATASET,
+        Sampling.WITH_REPLACEMENT));
     return out.stream();
   }
 
