@@ -115,6 +115,38 @@ abstract class RowKernel {
     return loss;
   }
 
+  /** d, then a fused multiply-add per product of row {@code off} with w over [from, dim). */
+  static double tail(float[] xs, int off, double[] w, int from, int dim, double d) {
+    for (int i = from; i < dim; i++) {
+      d = Math.fma(xs[off + i], w[i], d);
+    }
+    return d;
+  }
+
+  /** {@link #tail(float[], int, double[], int, int, double)} on a double row. */
+  static double tail(double[] xs, int off, double[] w, int from, int dim, double d) {
+    for (int i = from; i < dim; i++) {
+      d = Math.fma(xs[off + i], w[i], d);
+    }
+    return d;
+  }
+
+  /** {@link #axpy4} over [from, dim). */
+  static void axpy4(float[] xs, int o0, int o1, int o2, int o3, double r0, double r1, double r2,
+      double r3, double[] g, int from, int dim) {
+    for (int i = from; i < dim; i++) {
+      g[i] = Math.fma(xs[o3 + i], r3, Math.fma(xs[o2 + i], r2,
+          Math.fma(xs[o1 + i], r1, Math.fma(xs[o0 + i], r0, g[i]))));
+    }
+  }
+
+  /** {@link #axpy} over [from, dim). */
+  static void axpy(float[] xs, int off, double r, double[] g, int from, int dim) {
+    for (int i = from; i < dim; i++) {
+      g[i] = Math.fma(xs[off + i], r, g[i]);
+    }
+  }
+
   /** Plain Java, the reference order. */
   static final class Scalar extends RowKernel {
     @Override
@@ -132,18 +164,13 @@ abstract class RowKernel {
       double a1 = 0;
       double a2 = 0;
       double a3 = 0;
-      int i = 0;
-      for (; i < bound; i += LANES) {
+      for (int i = 0; i < bound; i += LANES) {
         a0 = Math.fma(xs[off + i], w[i], a0);
         a1 = Math.fma(xs[off + i + 1], w[i + 1], a1);
         a2 = Math.fma(xs[off + i + 2], w[i + 2], a2);
         a3 = Math.fma(xs[off + i + 3], w[i + 3], a3);
       }
-      double d = (a0 + a1) + (a2 + a3);
-      for (; i < dim; i++) {
-        d = Math.fma(xs[off + i], w[i], d);
-      }
-      return d;
+      return tail(xs, off, w, bound, dim, (a0 + a1) + (a2 + a3));
     }
 
     @Override
@@ -161,34 +188,24 @@ abstract class RowKernel {
       double a1 = 0;
       double a2 = 0;
       double a3 = 0;
-      int i = 0;
-      for (; i < bound; i += LANES) {
+      for (int i = 0; i < bound; i += LANES) {
         a0 = Math.fma(xs[off + i], w[i], a0);
         a1 = Math.fma(xs[off + i + 1], w[i + 1], a1);
         a2 = Math.fma(xs[off + i + 2], w[i + 2], a2);
         a3 = Math.fma(xs[off + i + 3], w[i + 3], a3);
       }
-      double d = (a0 + a1) + (a2 + a3);
-      for (; i < dim; i++) {
-        d = Math.fma(xs[off + i], w[i], d);
-      }
-      return d;
+      return tail(xs, off, w, bound, dim, (a0 + a1) + (a2 + a3));
     }
 
     @Override
     void axpy4(float[] xs, int o0, int o1, int o2, int o3, double r0, double r1, double r2,
         double r3, double[] g, int dim) {
-      for (int i = 0; i < dim; i++) {
-        g[i] = Math.fma(xs[o3 + i], r3, Math.fma(xs[o2 + i], r2,
-            Math.fma(xs[o1 + i], r1, Math.fma(xs[o0 + i], r0, g[i]))));
-      }
+      axpy4(xs, o0, o1, o2, o3, r0, r1, r2, r3, g, 0, dim);
     }
 
     @Override
     void axpy(float[] xs, int off, double r, double[] g, int dim) {
-      for (int i = 0; i < dim; i++) {
-        g[i] = Math.fma(xs[off + i], r, g[i]);
-      }
+      axpy(xs, off, r, g, 0, dim);
     }
   }
 }

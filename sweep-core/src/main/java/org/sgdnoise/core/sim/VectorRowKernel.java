@@ -35,44 +35,27 @@ final class VectorRowKernel extends RowKernel {
     DoubleVector a1 = a0;
     DoubleVector a2 = a0;
     DoubleVector a3 = a0;
-    int i = 0;
-    for (; i < bound; i += LANES) {
+    for (int i = 0; i < bound; i += LANES) {
       final DoubleVector wv = DoubleVector.fromArray(D4, w, i);
       a0 = row(xs, o0 + i).fma(wv, a0);
       a1 = row(xs, o1 + i).fma(wv, a1);
       a2 = row(xs, o2 + i).fma(wv, a2);
       a3 = row(xs, o3 + i).fma(wv, a3);
     }
-    double d0 = sum(a0);
-    double d1 = sum(a1);
-    double d2 = sum(a2);
-    double d3 = sum(a3);
-    for (; i < dim; i++) {
-      final double wi = w[i];
-      d0 = Math.fma(xs[o0 + i], wi, d0);
-      d1 = Math.fma(xs[o1 + i], wi, d1);
-      d2 = Math.fma(xs[o2 + i], wi, d2);
-      d3 = Math.fma(xs[o3 + i], wi, d3);
-    }
-    out[0] = d0;
-    out[1] = d1;
-    out[2] = d2;
-    out[3] = d3;
+    out[0] = tail(xs, o0, w, bound, dim, sum(a0));
+    out[1] = tail(xs, o1, w, bound, dim, sum(a1));
+    out[2] = tail(xs, o2, w, bound, dim, sum(a2));
+    out[3] = tail(xs, o3, w, bound, dim, sum(a3));
   }
 
   @Override
   double dot(float[] xs, int off, double[] w, int dim) {
     final int bound = dim & -LANES;
     DoubleVector a = DoubleVector.zero(D4);
-    int i = 0;
-    for (; i < bound; i += LANES) {
+    for (int i = 0; i < bound; i += LANES) {
       a = row(xs, off + i).fma(DoubleVector.fromArray(D4, w, i), a);
     }
-    double d = sum(a);
-    for (; i < dim; i++) {
-      d = Math.fma(xs[off + i], w[i], d);
-    }
-    return d;
+    return tail(xs, off, w, bound, dim, sum(a));
   }
 
   @Override
@@ -82,44 +65,27 @@ final class VectorRowKernel extends RowKernel {
     DoubleVector a1 = a0;
     DoubleVector a2 = a0;
     DoubleVector a3 = a0;
-    int i = 0;
-    for (; i < bound; i += LANES) {
+    for (int i = 0; i < bound; i += LANES) {
       final DoubleVector wv = DoubleVector.fromArray(D4, w, i);
       a0 = DoubleVector.fromArray(D4, xs, o0 + i).fma(wv, a0);
       a1 = DoubleVector.fromArray(D4, xs, o1 + i).fma(wv, a1);
       a2 = DoubleVector.fromArray(D4, xs, o2 + i).fma(wv, a2);
       a3 = DoubleVector.fromArray(D4, xs, o3 + i).fma(wv, a3);
     }
-    double d0 = sum(a0);
-    double d1 = sum(a1);
-    double d2 = sum(a2);
-    double d3 = sum(a3);
-    for (; i < dim; i++) {
-      final double wi = w[i];
-      d0 = Math.fma(xs[o0 + i], wi, d0);
-      d1 = Math.fma(xs[o1 + i], wi, d1);
-      d2 = Math.fma(xs[o2 + i], wi, d2);
-      d3 = Math.fma(xs[o3 + i], wi, d3);
-    }
-    out[0] = d0;
-    out[1] = d1;
-    out[2] = d2;
-    out[3] = d3;
+    out[0] = tail(xs, o0, w, bound, dim, sum(a0));
+    out[1] = tail(xs, o1, w, bound, dim, sum(a1));
+    out[2] = tail(xs, o2, w, bound, dim, sum(a2));
+    out[3] = tail(xs, o3, w, bound, dim, sum(a3));
   }
 
   @Override
   double dot(double[] xs, int off, double[] w, int dim) {
     final int bound = dim & -LANES;
     DoubleVector a = DoubleVector.zero(D4);
-    int i = 0;
-    for (; i < bound; i += LANES) {
+    for (int i = 0; i < bound; i += LANES) {
       a = DoubleVector.fromArray(D4, xs, off + i).fma(DoubleVector.fromArray(D4, w, i), a);
     }
-    double d = sum(a);
-    for (; i < dim; i++) {
-      d = Math.fma(xs[off + i], w[i], d);
-    }
-    return d;
+    return tail(xs, off, w, bound, dim, sum(a));
   }
 
   @Override
@@ -130,8 +96,7 @@ final class VectorRowKernel extends RowKernel {
     final DoubleVector q1 = DoubleVector.broadcast(D4, r1);
     final DoubleVector q2 = DoubleVector.broadcast(D4, r2);
     final DoubleVector q3 = DoubleVector.broadcast(D4, r3);
-    int i = 0;
-    for (; i < bound; i += LANES) {
+    for (int i = 0; i < bound; i += LANES) {
       DoubleVector gv = DoubleVector.fromArray(D4, g, i);
       gv = row(xs, o0 + i).fma(q0, gv);
       gv = row(xs, o1 + i).fma(q1, gv);
@@ -139,22 +104,16 @@ final class VectorRowKernel extends RowKernel {
       gv = row(xs, o3 + i).fma(q3, gv);
       gv.intoArray(g, i);
     }
-    for (; i < dim; i++) {
-      g[i] = Math.fma(xs[o3 + i], r3, Math.fma(xs[o2 + i], r2,
-          Math.fma(xs[o1 + i], r1, Math.fma(xs[o0 + i], r0, g[i]))));
-    }
+    axpy4(xs, o0, o1, o2, o3, r0, r1, r2, r3, g, bound, dim);
   }
 
   @Override
   void axpy(float[] xs, int off, double r, double[] g, int dim) {
     final int bound = dim & -LANES;
     final DoubleVector q = DoubleVector.broadcast(D4, r);
-    int i = 0;
-    for (; i < bound; i += LANES) {
+    for (int i = 0; i < bound; i += LANES) {
       row(xs, off + i).fma(q, DoubleVector.fromArray(D4, g, i)).intoArray(g, i);
     }
-    for (; i < dim; i++) {
-      g[i] = Math.fma(xs[off + i], r, g[i]);
-    }
+    axpy(xs, off, r, g, bound, dim);
   }
 }
