@@ -35,8 +35,9 @@ final class MemoryCheck {
     long budget = (long) (heap * TASK_SHARE / Math.max(1, slots));
     if (need > budget) {
       throw new SweepCli.BadInputException(String.format(Locale.ROOT,
-          "Cannot run sweep '%s': its largest cell needs about %s (a data set of n rows x"
-              + " (dim + 1) doubles per replicate), more than a task's share of memory, %s (%s,"
+          "Cannot run sweep '%s': its largest cell needs about %s (a data set of n rows of"
+              + " dim floats and a double label per replicate, widened to doubles for its fit),"
+              + " more than a task's share of memory, %s (%s,"
               + " %.0f%% usable); use fewer rows or dimensions, or give more memory"
               + " (SWEEP_JAVA_OPTS=-Xmx..., spark.executor.memory): %s",
           plan.spec().name(), gb(need), gb(budget), where, TASK_SHARE * 100,

@@ -335,7 +335,7 @@ class MalformedSweepFileTest {
         Arguments.of("grid above a chosen cap", twelve, List.of("--max-cells", "10"),
             List.of("12 cells is above the cap of 10")),
         Arguments.of("oversize D x N", bigData, List.of(),
-            List.of("largest cell needs about 160.02 TB", "spark.executor.memory")),
+            List.of("largest cell needs about 240.02 TB", "spark.executor.memory")),
         Arguments.of("oversize D x N on a cluster", bigData, List.of("--master",
                 "spark://127.0.0.1:1"), List.of("largest cell needs", "spark.executor.cores")),
         Arguments.of("wave size -1", twelve, List.of("--wave-size", "-1"),
