@@ -12,7 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
  * seven partitions and waves of five cells, gives identical tables (every column but wall_ms,
  * the only one that measures the machine). The same holds for every simulated kind and sampler
  * across JVMs: a run in this JVM and a run in a fresh one (another JIT, another heap, another
- * partitioning) write the same bits.
+ * partitioning) write the same bits. The fresh JVM is started without the Vector API module
+ * (this one has it), so the dataset cells with D ≥ 8 compare the SIMD row kernel with the
+ * scalar one.
  */
 class DeterminismTest {
   private static final String SWEEP = """
@@ -69,6 +71,18 @@ class DeterminismTest {
               n: 300
             simulate: {mode: dataset, sampling: without_replacement, steps: 4000, burn_in: 400,
               replicates: 2}
+            """, 8, 2),
+        org.junit.jupiter.params.provider.Arguments.of("wide", """
+            name: wide
+            kind: label_noise
+            seed: 13
+            params:
+              lr: [0.05, 0.2]
+              batch: [7, 32]
+              momentum: [0.0, 0.5]
+              spectrum: [1, 0.93, 0.86, 0.79, 0.72, 0.65, 0.58, 0.51, 0.44, 0.37, 0.3, 0.23, 0.16]
+              n: 400
+            simulate: {mode: dataset, steps: 4000, burn_in: 400, replicates: 2}
             """, 8, 2));
   }
 
@@ -86,7 +100,12 @@ class DeterminismTest {
     int code = DriverProcess.start(dir.resolve("child.log"), "run", file.toString(), "--out",
         two.toString(), "--master", "local[2]", "--partitions", "3", "--wave-size", "3",
         "--no-analyze").waitFor(300);
-    assertThat(code).as(Files.readString(dir.resolve("child.log"))).isZero();
+    String childLog = Files.readString(dir.resolve("child.log"));
+    assertThat(code).as(childLog).isZero();
+    assertThat(ModuleLayer.boot().findModule("jdk.incubator.vector")).as("this JVM: SIMD")
+        .isPresent();
+    assertThat(childLog).as("the fresh JVM: scalar row kernel")
+        .doesNotContain("incubator modules");
     Duck.assertSameSweepTables(one.resolve(name), two.resolve(name), cells, replicates);
     try (Duck duck = new Duck()) {
       String cellsTable = "read_parquet('" + one.resolve(name + "/cells").toAbsolutePath()

@@ -18,7 +18,10 @@ final class DriverProcess {
     this.log = log;
   }
 
-  /** Starts {@code sweep <args>} with this JVM's classpath and Spark flags. */
+  /**
+   * Starts {@code sweep <args>} with this JVM's classpath and Spark flags, but not the Vector
+   * API module: the child runs the scalar row kernel (DeterminismTest relies on it).
+   */
   static DriverProcess start(Path log, String... args) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
