@@ -1,6 +1,7 @@
 package org.sgdnoise.core.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
@@ -98,6 +99,37 @@ class SimulatorTest {
     ReplicateResult scalar = Simulator.run(c, 0, new RowKernel.Scalar());
     assertThat(simd).usingRecursiveComparison().ignoringFields("wallMs").isEqualTo(scalar);
     assertThat(simd.traceSigma().mean()).isPositive();
+  }
+
+  /**
+   * D = 1 in dataset mode sums centred rows (x̃, y − w*x̃): with S = N without replacement every
+   * minibatch is the whole data set, so the minibatch gradient and loss must be the data set's,
+   * (1/N)Σx̃(x̃w − y) and (1/2N)Σ(x̃w − y)², at w* and far from it, up to rounding.
+   */
+  @Test
+  void oneDimensionalDatasetMinibatchIsTheDataSetsGradientAndLoss() {
+    final int n = 200;
+    Simulate sim = new Simulate(Mode.DATASET, Sampling.WITHOUT_REPLACEMENT, 1000, 100, 1);
+    Cell c = cell(new double[] {1.5}, 0.2, n, 0.0, n, sim, 9);
+    Simulator.Dataset d = Simulator.dataset(c, Problem.of(c), 0);
+    for (double w : new double[] {-3, 0, 0.7, 5}) {
+      double loss = 0;
+      double grad = 0;
+      double scale = 0;
+      for (int k = 0; k < n; k++) {
+        final double r = d.xs()[k] * w - d.ys()[k];
+        loss += r * r;
+        grad += d.xs()[k] * r;
+        scale += (Math.abs(d.xs()[k] * w) + Math.abs(d.ys()[k])) * (1 + Math.abs(d.xs()[k]));
+      }
+      double[][] mb = Simulator.minibatches(c, 0, new double[] {w}, 3);
+      for (double[] row : mb) {
+        assertThat(row[0]).as("gradient at w = %s", w)
+            .isCloseTo(grad / n, within(1e-13 * scale * scale / n));
+        assertThat(row[1]).as("loss at w = %s", w)
+            .isCloseTo(0.5 * loss / n, within(1e-13 * scale * scale / n));
+      }
+    }
   }
 
   @Test
