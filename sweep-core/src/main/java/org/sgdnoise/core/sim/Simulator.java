@@ -209,12 +209,17 @@ public final class Simulator {
 
   /** Runs replicate {@code r} of {@code cell} (in dataset mode on {@link #dataset}). */
   public static ReplicateResult run(Cell cell, int r) {
+    return run(cell, r, RowKernel.best());
+  }
+
+  /** {@link #run(Cell, int)} with the given row kernel (tests: SIMD and scalar, same bits). */
+  static ReplicateResult run(Cell cell, int r, RowKernel kernel) {
     Problem pr = Problem.of(cell);
     if (cell.simulate().mode() != Simulate.Mode.DATASET) {
-      return run(cell, pr, r, null, null);
+      return run(cell, pr, r, null, null, kernel);
     }
     Dataset d = dataset(cell, pr, r);
-    return run(cell, pr, r, d, fit(pr, d));
+    return run(cell, pr, r, d, fit(pr, d), kernel);
   }
 
   /**
@@ -225,6 +230,11 @@ public final class Simulator {
    */
   public static ReplicateResult run(Cell cell, Problem pr, int r, Dataset data,
       FiniteDataTheory.Fit fit) {
+    return run(cell, pr, r, data, fit, RowKernel.best());
+  }
+
+  private static ReplicateResult run(Cell cell, Problem pr, int r, Dataset data,
+      FiniteDataTheory.Fit fit, RowKernel kernel) {
     final Simulate sim = cell.simulate();
     if (!sim.enabled()) {
       throw new IllegalArgumentException("Cannot simulate: the cell's simulate.mode is none");
@@ -234,14 +244,7 @@ public final class Simulator {
       throw new IllegalArgumentException("Cannot simulate: a data set is given exactly in dataset"
           + " mode: " + sim.mode().yamlName());
     }
-    return new Chain(cell, pr, r, data, fit, RowKernel.best()).run();
-  }
-
-  /** {@link #run(Cell, int)} with the given row kernel (tests: SIMD and scalar, same bits). */
-  static ReplicateResult run(Cell cell, int r, RowKernel kernel) {
-    Problem pr = Problem.of(cell);
-    Dataset d = cell.simulate().mode() == Simulate.Mode.DATASET ? dataset(cell, pr, r) : null;
-    return new Chain(cell, pr, r, d, d == null ? null : fit(pr, d), kernel).run();
+    return new Chain(cell, pr, r, data, fit, kernel).run();
   }
 
   /**
@@ -299,7 +302,10 @@ public final class Simulator {
     // Data set (dataset mode).
     private final Dataset data;
     private final int rows;
-    /** Rows with their labels, (x̃, y) per row (D ≤ {@link #INTERLEAVE_DIM}), else null. */
+    /**
+     * Rows with their labels, (x̃, y) per row for 2 ≤ D ≤ {@link #INTERLEAVE_DIM}, (x̃, z) for
+     * D = 1 (see {@link #rowCentre}), else null.
+     */
     private final double[] rowsXy;
     /**
      * D = 1 in dataset mode: c = w*, the rows are stored as (x̃, z = y − c·x̃), and a minibatch's
@@ -1002,7 +1008,6 @@ public final class Simulator {
       final int[] idx = picks;
       final double[] g = grad;
       final double[] wv = w;
-      java.util.Arrays.fill(g, 0.0);
       double loss = 0;
       if (dim == 2) {
         // (x̃₀, x̃₁, y) rows: the loops over D unrolled, the sums in locals.
@@ -1025,6 +1030,7 @@ public final class Simulator {
         return loss;
       }
       if (rowsXy != null) {
+        java.util.Arrays.fill(g, 0.0);
         final double[] xy = rowsXy;
         final int stride = dim + 1;
         for (int j = 0; j < batch; j++) {
