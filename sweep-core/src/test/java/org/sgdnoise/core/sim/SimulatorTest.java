@@ -132,6 +132,67 @@ class SimulatorTest {
     }
   }
 
+  /**
+   * D = 1 with replacement draws its rows inline and, where Lemire's method rejects a draw,
+   * reads a zero row and adds a fresh row after the loop. With n = 63551 rows 3.0 % of the 21-bit
+   * draws are rejected (2²¹ mod n = 63520), so a lost or doubled replacement moves the mean
+   * minibatch gradient by about 3 %, tens of standard errors here. The minibatch gradient and
+   * loss must have the with-replacement law's mean and variance, computed from the data set:
+   * mean μ and variance v/S, v the rows' variance (means within 4 SE; the variance within 4 SE
+   * of its estimate, from the rows' fourth moment). S = 7 also takes the odd last row.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {7, 1000})
+  void oneDimensionalRowsDrawnWithReplacementAreUniformWhereLemireRejects(int batch) {
+    final int n = 63551;
+    assertThat((1L << 21) % n).isEqualTo(63520);
+    Simulate sim = new Simulate(Mode.DATASET, Sampling.WITH_REPLACEMENT, 1000, 100, 1);
+    Cell c = cell(new double[] {1.5}, 0.2, batch, 0.0, n, sim, 11);
+    Simulator.Dataset d = Simulator.dataset(c, Problem.of(c), 0);
+    final double w = 2.0;
+    // The rows' gradient terms gₖ = x̃ₖ(x̃ₖw − yₖ) and losses ℓₖ = (x̃ₖw − yₖ)²/2.
+    double[] g = new double[n];
+    double[] l = new double[n];
+    for (int k = 0; k < n; k++) {
+      final double r = d.xs()[k] * w - d.ys()[k];
+      g[k] = d.xs()[k] * r;
+      l[k] = 0.5 * r * r;
+    }
+    final int count = batch == 7 ? 200_000 : 4_000;
+    double[][] mb = Simulator.minibatches(c, 0, new double[] {w}, count);
+    for (int col = 0; col < 2; col++) {
+      final double[] rows = col == 0 ? g : l;
+      double mu = 0;
+      for (double v : rows) {
+        mu += v / n;
+      }
+      double v2 = 0;
+      double v4 = 0;
+      for (double v : rows) {
+        final double e = (v - mu) * (v - mu);
+        v2 += e / n;
+        v4 += e * e / n;
+      }
+      // The minibatch mean of S i.i.d. rows: variance v2/S, fourth central moment
+      // (v4 + 3(S − 1)v2²)/S³.
+      final double var = v2 / batch;
+      final double m4 = (v4 + 3.0 * (batch - 1) * v2 * v2) / ((double) batch * batch * batch);
+      double mean = 0;
+      for (double[] row : mb) {
+        mean += row[col] / count;
+      }
+      double sampleVar = 0;
+      for (double[] row : mb) {
+        sampleVar += (row[col] - mean) * (row[col] - mean) / (count - 1);
+      }
+      final String what = col == 0 ? "gradient" : "loss";
+      assertThat(mean).as("mean minibatch %s, S = %d", what, batch)
+          .isCloseTo(mu, within(4 * Math.sqrt(var / count)));
+      assertThat(sampleVar).as("variance of the minibatch %s, S = %d", what, batch)
+          .isCloseTo(var, within(4 * Math.sqrt((m4 - var * var) / count)));
+    }
+  }
+
   @Test
   void stepLoopAllocatesNothing() {
     com.sun.management.ThreadMXBean mx =
