@@ -92,6 +92,8 @@ public final class Simulator {
   static final int INTERLEAVE_DIM = 7;
   /** Tail candidates buffered per call of the Hill estimator. */
   private static final int TAIL_BUFFER = 256;
+  /** Most steps per block of {@code advanceDirect1} (the tail buffer has room for them). */
+  private static final int BLOCK = 256;
 
   /** Mixed into the replicate seed for the data-set generator. */
   private static final long DATA_STREAM = 0x5EED_DA7A_5E7L;
@@ -297,9 +299,18 @@ public final class Simulator {
      * the rare slow paths (the ziggurat's wedges and tail, Lemire's rejections) use {@link #rng}.
      */
     private final long[] inlineState;
-    /** {@link Ziggurat#W} times σ and times √a (the {@link #advanceDirect1} loop), or null. */
-    private final double[] zigguratSigma;
-    private final double[] zigguratSqrtA;
+    /**
+     * {@link #advanceDirect1}: a block's normals, the bits and positions of those the
+     * ziggurat's slow path finishes (null unless {@link #direct1}); the sums over a segment (Σd,
+     * Σd², Σd⁴, Σ loss, Σ noise); the tail candidates waiting in the tail buffer, and the tail
+     * threshold.
+     */
+    private final double[] blockNormals;
+    private final long[] blockSlowBits;
+    private final int[] blockSlowAt;
+    private final double[] blockSums = new double[5];
+    private int tailPending;
+    private double tailThreshold;
     // Data set (dataset mode).
     private final Dataset data;
     private final int rows;
@@ -334,9 +345,10 @@ public final class Simulator {
     /**
      * Values above the tail threshold not yet offered to the segment's Hill estimator: offered
      * {@link #TAIL_BUFFER} at a time (the same heap: a value at or below the current threshold
-     * changes nothing), so the step loop makes no call while the estimator's heap fills.
+     * changes nothing), so the step loop makes no call while the estimator's heap fills; {@link
+     * #advanceDirect1} offers them between blocks, once more than {@link #TAIL_BUFFER} wait.
      */
-    private final double[] tailBuffer = new double[TAIL_BUFFER];
+    private final double[] tailBuffer = new double[TAIL_BUFFER + BLOCK];
     /** Four dot products ({@link #dot4}). */
     private final double[] dots = new double[4];
     private final double[] wStar;
@@ -388,8 +400,9 @@ public final class Simulator {
       this.direct1 = data == null && !exact && dim == 1 && batch == 1 && pr.sqrtB == null;
       this.inlineState = direct1 || (data != null && dim == 1)
           ? Seeds.expand(Seeds.mix(seed ^ INLINE_STREAM), 4) : null;
-      this.zigguratSigma = direct1 ? scaled(Ziggurat.W, pr.sigma) : null;
-      this.zigguratSqrtA = direct1 ? scaled(Ziggurat.W, pr.sqrtA[0]) : null;
+      this.blockNormals = direct1 ? new double[2 * BLOCK] : null;
+      this.blockSlowBits = direct1 ? new long[2 * BLOCK] : null;
+      this.blockSlowAt = direct1 ? new int[2 * BLOCK] : null;
       this.chi2 = !exact ? null : batch == 1 ? () -> square(gauss.sample())
           : AhrensDieterMarsagliaTsangGammaSampler.of(rng, 0.5 * batch, 2.0);
       this.data = data;
@@ -617,129 +630,47 @@ public final class Simulator {
 
     /**
      * {@link #advanceScalar} for streaming mode with S = 1, direct sampling and no input noise
-     * (one sample (x, ε) per step), specialised: the step's normals come from {@link Ziggurat}'s
-     * inline fast path on a XoShiRo256++ whose state lives in locals (no loads or stores of
-     * generator state, no store-to-load forwarding on the generator's dependency chain), and the
-     * loop holds nothing but this sampler's arithmetic and the measurements. Same law as {@link
-     * #directScalar}; other random numbers.
+     * (one sample (x, ε) per step), specialised and run in blocks of up to {@link #BLOCK} steps,
+     * each in two loops that make no call (with a call in the loop, the ziggurat's slow path or
+     * the Hill estimator's, C2 kept the generator state, counters and constants on the stack).
+     * First {@link #blockNormals} draws the block's standard normals, then {@link #blockSteps}
+     * runs its steps on them. Same law as {@link #directScalar}; other random numbers.
      */
     private long advanceDirect1(long from, long to, int b, HillTail tail) {
       final boolean measuring = b >= 0;
-      final double mu = pr.mu;
-      final double gamma = pr.gamma;
-      final double p = pr.p[0];
-      final double pg = 1 - p * gamma;
-      final double u = pr.u[0];
-      final double ws = wStar[0];
-      final double c = center[0];
-      // |w − w*| > √runaway is ‖w − w*‖² > runaway up to rounding at a bound of 1e100 times the
-      // problem's scale.
-      final double runawayDev = Math.sqrt(pr.runaway);
-      final double slope = fullSlope;
-      final double intercept = fullIntercept;
-      final double sa = pr.sqrtA[0];
-      final boolean teacher = !pr.noTeacher;
-      final double ut = teacher ? pr.u[0] : 0;
-      final double sigma = pr.sigma;
-      final long[] bound = Ziggurat.K;
-      final double[] scaleEps = zigguratSigma;
-      final double[] scaleX = zigguratSqrtA;
-      long s0 = inlineState[0];
-      long s1 = inlineState[1];
-      long s2 = inlineState[2];
-      long s3 = inlineState[3];
-      double thr = tail == null ? Double.POSITIVE_INFINITY : tail.threshold();
-      int pending = 0;
+      final double[] normals = blockNormals;
+      final double[] buffer = tailBuffer;
+      final double[] sums = blockSums;
+      java.util.Arrays.fill(sums, 0.0);
+      tailPending = 0;
+      tailThreshold = tail == null ? Double.POSITIVE_INFINITY : tail.threshold();
       final double wFrom = w[0];
-      double w0 = wFrom;
-      double m0 = m[0];
-      double sd = 0;
-      double sd2 = 0;
-      double c4 = 0;
-      double lossSum = 0;
-      double noise = 0;
-      long ranAway = -1;
-      for (long step = from + 1; step <= to; step++) {
-        // Step 1: the sample's ε and x. XoShiRo256++ (Blackman and Vigna, 2019), one output per
-        // normal, then the ziggurat's fast path (Ziggurat#fast written out, with its table
-        // scaled by σ or √a), or its slow path (1.5 %) on the chain's rng.
-        long bits = Long.rotateLeft(s0 + s3, 23) + s0;
-        long t = s1 << 17;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= t;
-        s3 = Long.rotateLeft(s3, 45);
-        int j = (int) bits & Ziggurat.MASK;
-        long hz = bits >>> Ziggurat.SHIFT;
-        final double eps = hz < bound[j] ? hz * scaleEps[j]
-            : sigma * Ziggurat.slow(bits, rng, gauss);
-        bits = Long.rotateLeft(s0 + s3, 23) + s0;
-        t = s1 << 17;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= t;
-        s3 = Long.rotateLeft(s3, 45);
-        j = (int) bits & Ziggurat.MASK;
-        hz = bits >>> Ziggurat.SHIFT;
-        final double xt = hz < bound[j] ? hz * scaleX[j]
-            : sa * Ziggurat.slow(bits, rng, gauss);
-        final double y = teacher ? eps + ut * xt : eps;
-        final double res = xt * w0 - y;
-        final double h = xt * xt;
-        final double by = xt * y;
-        // Step 2: as in advanceScalar (S = 1: hs = x̃² + γ, bs = x̃y); with μ = 0 the momentum
-        // buffer is not used (nor updated).
-        final double wn;
-        if (mu == 0) {
-          wn = (pg - p * h) * w0 + p * by;
-        } else {
-          m0 = mu * m0 + ((h + gamma) * w0 - by);
-          wn = w0 - p * m0;
+      for (long at = from; at < to; at += BLOCK) {
+        final int len = (int) Math.min(BLOCK, to - at);
+        final int slow = blockNormals(len);
+        for (int q = 0; q < slow; q++) {
+          normals[blockSlowAt[q]] = Ziggurat.slow(blockSlowBits[q], rng, gauss);
         }
-        final double dev = Math.abs(wn - ws);
-        if (!(dev <= runawayDev)) {
-          ranAway = step;
-          break;
+        // Room in the tail buffer for every step of the block.
+        if (tailPending > TAIL_BUFFER) {
+          tail.addAll(buffer, tailPending);
+          tailPending = 0;
+          tailThreshold = tail.threshold();
         }
-        // Step 3: measure (streaming: the noise every step). Σ‖w_{t−1}‖² and Σ(w − u)² follow
-        // from Σd and Σd² after the loop.
-        if (measuring) {
-          final double e = (h - slope) * w0 - (by - intercept);
-          noise += e * e;
-          lossSum += res * res;
-          final double d = wn - c;
-          final double c2 = d * d;
-          sd += d;
-          sd2 += c2;
-          c4 += c2 * c2;
-          if (dev > thr) {
-            tailBuffer[pending++] = dev;
-            if (pending == TAIL_BUFFER) {
-              tail.addAll(tailBuffer, pending);
-              pending = 0;
-              thr = tail.threshold();
-            }
-          }
+        final int ranAway = blockSteps(len, measuring);
+        if (ranAway >= 0) {
+          return at + ranAway + 1;
         }
-        w0 = wn;
       }
-      inlineState[0] = s0;
-      inlineState[1] = s1;
-      inlineState[2] = s2;
-      inlineState[3] = s3;
-      if (ranAway >= 0) {
-        return ranAway;
-      }
-      w[0] = w0;
-      m[0] = m0;
       if (measuring) {
-        if (pending > 0) {
-          tail.addAll(tailBuffer, pending);
+        if (tailPending > 0) {
+          tail.addAll(buffer, tailPending);
         }
+        final double sd = sums[0];
+        final double sd2 = sums[1];
+        final double w0 = w[0];
+        final double u = pr.u[0];
+        final double c = center[0];
         // With d = w − c over the segment's n iterates w_{from+1} … w_to: Σ(w − u)² = Σd² +
         // 2(c − u)Σd + n(c − u)², and Σw_{t−1}² = Σw² + w_from² − w_to², Σw² = Σd² + 2cΣd + nc².
         final double n = to - from;
@@ -750,9 +681,132 @@ public final class Simulator {
         if (outer != null) {
           outer[b][0] += sd2;
         }
-        addSums(b, sd2, c4, lossSum, norm2, pr.a[0] * test, noise, to - from);
+        addSums(b, sd2, sums[2], sums[3], norm2, pr.a[0] * test, sums[4], to - from);
       }
       return -1;
+    }
+
+    /**
+     * {@link #advanceDirect1}: 2·len standard normals into {@link #blockNormals} (step k's ε at
+     * 2k, its x at 2k + 1), one output of the inline XoShiRo256++ ({@link #inlineState}) each, by
+     * {@link Ziggurat#fast} written out. A draw that needs the slow path is left to the caller:
+     * its bits and position go to {@link #blockSlowBits} and {@link #blockSlowAt}. Returns how
+     * many.
+     */
+    private int blockNormals(int len) {
+      final double[] out = blockNormals;
+      final long[] state = inlineState;
+      long s0 = state[0];
+      long s1 = state[1];
+      long s2 = state[2];
+      long s3 = state[3];
+      int slow = 0;
+      for (int k = 0; k < 2 * len; k++) {
+        final long bits = Long.rotateLeft(s0 + s3, 23) + s0;
+        final long t = s1 << 17;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = Long.rotateLeft(s3, 45);
+        final int j = (int) bits & Ziggurat.MASK;
+        final long hz = bits >>> Ziggurat.SHIFT;
+        out[k] = hz * Ziggurat.W[j];
+        if (hz >= Ziggurat.K[j]) {
+          blockSlowBits[slow] = bits;
+          blockSlowAt[slow++] = k;
+        }
+      }
+      state[0] = s0;
+      state[1] = s1;
+      state[2] = s2;
+      state[3] = s3;
+      return slow;
+    }
+
+    /**
+     * {@link #advanceDirect1}: the block's len steps on its normals (ε = σ·z, x = √a·z), from
+     * and to w[0], m[0], adding the measurements (when measuring) to {@link #blockSums} and the
+     * tail candidates to the tail buffer. Returns the index in the block of the step at which
+     * the iterate ran away, or −1.
+     */
+    private int blockSteps(int len, boolean measuring) {
+      final double mu = pr.mu;
+      final double gamma = pr.gamma;
+      final double p = pr.p[0];
+      final double pg = 1 - p * gamma;
+      final double ws = wStar[0];
+      final double c = center[0];
+      // |w − w*| > √runaway is ‖w − w*‖² > runaway up to rounding at a bound of 1e100 times the
+      // problem's scale.
+      final double runawayDev = Math.sqrt(pr.runaway);
+      final double slope = fullSlope;
+      final double intercept = fullIntercept;
+      final double sigma = pr.sigma;
+      final double sa = pr.sqrtA[0];
+      final boolean teacher = !pr.noTeacher;
+      final double ut = teacher ? pr.u[0] : 0;
+      final double thr = tailThreshold;
+      final double[] normals = blockNormals;
+      final double[] buffer = tailBuffer;
+      final double[] sums = blockSums;
+      int pending = tailPending;
+      double w0 = w[0];
+      double m0 = m[0];
+      double sd = sums[0];
+      double sd2 = sums[1];
+      double c4 = sums[2];
+      double lossSum = sums[3];
+      double noise = sums[4];
+      int ranAway = -1;
+      for (int k = 0; k < len; k++) {
+        final double eps = sigma * normals[2 * k];
+        final double xt = sa * normals[2 * k + 1];
+        final double y = teacher ? eps + ut * xt : eps;
+        final double res = xt * w0 - y;
+        final double h = xt * xt;
+        final double by = xt * y;
+        // As in advanceScalar (S = 1: hs = x̃² + γ, bs = x̃y); with μ = 0 the momentum buffer is
+        // not used (nor updated).
+        final double wn;
+        if (mu == 0) {
+          wn = (pg - p * h) * w0 + p * by;
+        } else {
+          m0 = mu * m0 + ((h + gamma) * w0 - by);
+          wn = w0 - p * m0;
+        }
+        final double dev = Math.abs(wn - ws);
+        if (!(dev <= runawayDev)) {
+          ranAway = k;
+          break;
+        }
+        // Measure (streaming: the noise every step). Σ‖w_{t−1}‖² and Σ(w − u)² follow from Σd
+        // and Σd² at the end of the segment.
+        if (measuring) {
+          final double e = (h - slope) * w0 - (by - intercept);
+          noise += e * e;
+          lossSum += res * res;
+          final double d = wn - c;
+          final double c2 = d * d;
+          sd += d;
+          sd2 += c2;
+          c4 += c2 * c2;
+          if (dev > thr) {
+            buffer[pending++] = dev;
+          }
+        }
+        w0 = wn;
+      }
+      w[0] = w0;
+      m[0] = m0;
+      sums[0] = sd;
+      sums[1] = sd2;
+      sums[2] = c4;
+      sums[3] = lossSum;
+      sums[4] = noise;
+      tailPending = pending;
+      return ranAway;
     }
 
     /** {@link #advance} for D ≥ 2. */
