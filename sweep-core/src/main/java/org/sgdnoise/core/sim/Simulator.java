@@ -837,10 +837,13 @@ public final class Simulator {
           noise += noise();
           noiseCount++;
         }
-        // Step 2: ridge, momentum and parameter update; ‖w_{t−1}‖², L_test and ‖w − w*‖².
+        // Step 2: ridge, momentum and parameter update; ‖w_{t−1}‖², L_test and ‖w − w*‖²; and,
+        // when measuring, Σd and ‖d‖² with d = w − c in the same pass (a step whose iterate ran
+        // away ends the run, and its measurements are not kept).
         double oldNorm2 = 0;
         double tst = 0;
         double dev2 = 0;
+        double c2 = 0;
         for (int i = 0; i < dim; i++) {
           final double wi = w[i];
           oldNorm2 += wi * wi;
@@ -852,6 +855,11 @@ public final class Simulator {
           tst += a[i] * e * e;
           final double dv = wn - wStar[i];
           dev2 += dv * dv;
+          if (measuring) {
+            final double d = wn - center[i];
+            sd[i] += d;
+            c2 += d * d;
+          }
         }
         if (!(dev2 <= runaway)) {
           return step;
@@ -860,12 +868,6 @@ public final class Simulator {
           continue;
         }
         // Step 3: measure.
-        double c2 = 0;
-        for (int i = 0; i < dim; i++) {
-          final double d = w[i] - center[i];
-          sd[i] += d;
-          c2 += d * d;
-        }
         if (outer != null) {
           accumulateOuter(outer[b]);
         }
