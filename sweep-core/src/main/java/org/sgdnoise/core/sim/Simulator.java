@@ -70,9 +70,12 @@ import org.sgdnoise.core.theory.FiniteDataTheory;
  *
  * <p>Random numbers: XoShiRo256++ (Commons RNG) seeded from the replicate seed by SplitMix64,
  * Ziggurat normals, Marsaglia–Tsang χ²; the data set comes from a second generator with a
- * derived seed, and so do the normals of the direct S = 1 loop and the 1-d minibatch rows drawn
- * with replacement (a third, held in locals). The inner loops allocate nothing. Same cell and
- * replicate → the same bits.
+ * derived seed. The normals of the direct S = 1 loop and the 1-d minibatch rows drawn with
+ * replacement come from a third stream, XoRoShiRo128++ (Blackman and Vigna; Commons RNG's
+ * XO_RO_SHI_RO_128_PP) written out in the loops so that its two words of state live in registers
+ * (a call in such a loop, or four words of state, made C2 keep the state and the loop's bounds
+ * on the stack, and its speed varied by 40 % from JVM to JVM). The inner loops allocate
+ * nothing. Same cell and replicate → the same bits.
  */
 public final class Simulator {
 
@@ -97,7 +100,7 @@ public final class Simulator {
 
   /** Mixed into the replicate seed for the data-set generator. */
   private static final long DATA_STREAM = 0x5EED_DA7A_5E7L;
-  /** Mixed into the replicate seed for the inline XoShiRo256++ ({@code Chain.inlineState}). */
+  /** Mixed into the replicate seed for the inline XoRoShiRo128++ ({@code Chain.inlineState}). */
   private static final long INLINE_STREAM = 0x5EED_0A0B_3A1L;
 
   private Simulator() {}
@@ -293,10 +296,11 @@ public final class Simulator {
      */
     private final boolean direct1;
     /**
-     * The state of a second XoShiRo256++ stream that {@link #advanceDirect1} and, in dataset
-     * mode with D = 1, {@link #datasetScalarDrawn} keep in locals while they run (no loads and
-     * stores of generator state, no store-to-load forwarding on its dependency chain), or null;
-     * the rare slow paths (the ziggurat's wedges and tail, Lemire's rejections) use {@link #rng}.
+     * The two words of state of the XoRoShiRo128++ stream that {@link #advanceDirect1} and, in
+     * dataset mode with D = 1, {@link #datasetScalarDrawn} keep in locals while they run (no
+     * loads and stores of generator state, no store-to-load forwarding on its dependency chain),
+     * or null; the rare slow paths (the ziggurat's wedges and tail, Lemire's rejections) use
+     * {@link #rng}.
      */
     private final long[] inlineState;
     /**
@@ -398,8 +402,7 @@ public final class Simulator {
       final Simulate sim = cell.simulate();
       this.exact = sim.exactSampling(batch);
       this.direct1 = data == null && !exact && dim == 1 && batch == 1 && pr.sqrtB == null;
-      this.inlineState = direct1 || (data != null && dim == 1)
-          ? Seeds.expand(Seeds.mix(seed ^ INLINE_STREAM), 4) : null;
+      this.inlineState = direct1 || (data != null && dim == 1) ? inlineSeed(seed) : null;
       this.blockNormals = direct1 ? new double[2 * BLOCK] : null;
       this.blockSlowBits = direct1 ? new long[2 * BLOCK] : null;
       this.blockSlowAt = direct1 ? new int[2 * BLOCK] : null;
@@ -453,6 +456,15 @@ public final class Simulator {
       for (int g = 0; g < tails.length; g++) {
         tails[g] = new HillTail(k);
       }
+    }
+
+    /** XoRoShiRo128++ state for a replicate seed: two SplitMix64 outputs, not both zero. */
+    private static long[] inlineSeed(long seed) {
+      final long[] state = Seeds.expand(Seeds.mix(seed ^ INLINE_STREAM), 2);
+      if ((state[0] | state[1]) == 0) {
+        state[1] = INLINE_STREAM;
+      }
+      return state;
     }
 
     private static double square(double v) {
@@ -688,28 +700,22 @@ public final class Simulator {
 
     /**
      * {@link #advanceDirect1}: 2·len standard normals into {@link #blockNormals} (step k's ε at
-     * 2k, its x at 2k + 1), one output of the inline XoShiRo256++ ({@link #inlineState}) each, by
-     * {@link Ziggurat#fast} written out. A draw that needs the slow path is left to the caller:
-     * its bits and position go to {@link #blockSlowBits} and {@link #blockSlowAt}. Returns how
-     * many.
+     * 2k, its x at 2k + 1), one output of the inline XoRoShiRo128++ ({@link #inlineState}) each,
+     * by {@link Ziggurat#fast} written out. A draw that needs the slow path is left to the
+     * caller: its bits and position go to {@link #blockSlowBits} and {@link #blockSlowAt}.
+     * Returns how many.
      */
     private int blockNormals(int len) {
       final double[] out = blockNormals;
       final long[] state = inlineState;
       long s0 = state[0];
       long s1 = state[1];
-      long s2 = state[2];
-      long s3 = state[3];
       int slow = 0;
       for (int k = 0; k < 2 * len; k++) {
-        final long bits = Long.rotateLeft(s0 + s3, 23) + s0;
-        final long t = s1 << 17;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= t;
-        s3 = Long.rotateLeft(s3, 45);
+        final long bits = Long.rotateLeft(s0 + s1, 17) + s0;
+        s1 ^= s0;
+        s0 = Long.rotateLeft(s0, 49) ^ s1 ^ (s1 << 21);
+        s1 = Long.rotateLeft(s1, 28);
         final int j = (int) bits & Ziggurat.MASK;
         final long hz = bits >>> Ziggurat.SHIFT;
         out[k] = hz * Ziggurat.W[j];
@@ -720,8 +726,6 @@ public final class Simulator {
       }
       state[0] = s0;
       state[1] = s1;
-      state[2] = s2;
-      state[3] = s3;
       return slow;
     }
 
@@ -1161,7 +1165,7 @@ public final class Simulator {
     /**
      * {@link #datasetScalar} with replacement, S ≥ 2: the rows drawn as they are used, three from
      * each 64-bit draw (21-bit Lemire) when n ≤ {@link BoundedInts#MAX_N21}, else two as in
-     * {@link #pickRows}, from the inline XoShiRo256++ ({@link #inlineState}) held in locals.
+     * {@link #pickRows}, from the inline XoRoShiRo128++ ({@link #inlineState}) held in locals.
      * The loop makes no call: a draw that Lemire's method rejects reads the zero row after the
      * data (it adds exactly nothing) and is replaced after the loop by a fresh uniform row, so
      * the S rows are still i.i.d. uniform. With a call on the rejection path in the loop, C2
@@ -1174,8 +1178,6 @@ public final class Simulator {
       final long[] state = inlineState;
       long s0 = state[0];
       long s1 = state[1];
-      long s2 = state[2];
-      long s3 = state[3];
       double ha = 0;
       double hb = 0;
       double ba = 0;
@@ -1187,14 +1189,10 @@ public final class Simulator {
       if (n <= BoundedInts.MAX_N21) {
         final long t21 = pickThreshold21;
         for (; j + 2 < batch; j += 3) {
-          final long bits = Long.rotateLeft(s0 + s3, 23) + s0;
-          final long u = s1 << 17;
-          s2 ^= s0;
-          s3 ^= s1;
-          s1 ^= s2;
-          s0 ^= s3;
-          s2 ^= u;
-          s3 = Long.rotateLeft(s3, 45);
+          final long bits = Long.rotateLeft(s0 + s1, 17) + s0;
+          s1 ^= s0;
+          s0 = Long.rotateLeft(s0, 49) ^ s1 ^ (s1 << 21);
+          s1 = Long.rotateLeft(s1, 28);
           final long ma = (bits & BoundedInts.MASK21) * n;
           final long mb = ((bits >>> 21) & BoundedInts.MASK21) * n;
           final long mc = (bits >>> 43) * n;
@@ -1229,14 +1227,10 @@ public final class Simulator {
       }
       final long t = pickThreshold;
       for (; j + 1 < batch; j += 2) {
-        final long bits = Long.rotateLeft(s0 + s3, 23) + s0;
-        final long u = s1 << 17;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= u;
-        s3 = Long.rotateLeft(s3, 45);
+        final long bits = Long.rotateLeft(s0 + s1, 17) + s0;
+        s1 ^= s0;
+        s0 = Long.rotateLeft(s0, 49) ^ s1 ^ (s1 << 21);
+        s1 = Long.rotateLeft(s1, 28);
         final long ma = (bits & BoundedInts.MASK) * n;
         final long mb = (bits >>> 32) * n;
         int ra = (int) (ma >>> 32) << 1;
@@ -1262,8 +1256,6 @@ public final class Simulator {
       }
       state[0] = s0;
       state[1] = s1;
-      state[2] = s2;
-      state[3] = s3;
       // The last row of an odd S, and a fresh row for each draw Lemire's method rejected (those
       // read the zero row above, which adds exactly nothing).
       for (miss += batch - j; miss > 0; miss--) {
