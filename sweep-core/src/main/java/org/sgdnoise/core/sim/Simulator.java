@@ -106,6 +106,18 @@ public final class Simulator {
   private Simulator() {}
 
   /**
+   * The inline XoRoShiRo128++'s state for a replicate seed ({@code Chain.inlineState}): two
+   * SplitMix64 outputs of the seed mixed with {@link #INLINE_STREAM}, not both zero.
+   */
+  static long[] inlineSeed(long seed) {
+    final long[] state = Seeds.expand(Seeds.mix(seed ^ INLINE_STREAM), 2);
+    if ((state[0] | state[1]) == 0) {
+      state[1] = INLINE_STREAM;
+    }
+    return state;
+  }
+
+  /**
    * A data set: {@code rows} rows of {@code dim} features (what the learner sees, x̃), row-major,
    * and one label per row, in the problem's coordinates (A's eigenbasis). The features are
    * single-precision values (see {@link #dataset}); all arithmetic on them is in double.
@@ -456,15 +468,6 @@ public final class Simulator {
       for (int g = 0; g < tails.length; g++) {
         tails[g] = new HillTail(k);
       }
-    }
-
-    /** XoRoShiRo128++ state for a replicate seed: two SplitMix64 outputs, not both zero. */
-    private static long[] inlineSeed(long seed) {
-      final long[] state = Seeds.expand(Seeds.mix(seed ^ INLINE_STREAM), 2);
-      if ((state[0] | state[1]) == 0) {
-        state[1] = INLINE_STREAM;
-      }
-      return state;
     }
 
     private static double square(double v) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.lang.management.ManagementFactory;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.simple.RandomSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -190,6 +192,43 @@ class SimulatorTest {
           .isCloseTo(mu, within(4 * Math.sqrt(var / count)));
       assertThat(sampleVar).as("variance of the minibatch %s, S = %d", what, batch)
           .isCloseTo(var, within(4 * Math.sqrt((m4 - var * var) / count)));
+    }
+  }
+
+  /**
+   * The 1-d rows drawn with replacement come from XoRoShiRo128++ written out in the row loop:
+   * its rows must be the ones Commons RNG's XoRoShiRo128++, from the same state, gives by
+   * Lemire's method, three 21-bit indices per output at S = 3 and two 32-bit ones at S = 2. A
+   * wrong rotation, shift or word order picks other rows and moves the gradient by O(1).
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {2, 3})
+  void oneDimensionalRowsDrawnWithReplacementComeFromXoRoShiRo128PlusPlus(int batch) {
+    final int n = 1000;
+    Simulate sim = new Simulate(Mode.DATASET, Sampling.WITH_REPLACEMENT, 1000, 100, 1);
+    Cell c = cell(new double[] {1.5}, 0.2, batch, 0.0, n, sim, 13);
+    Simulator.Dataset d = Simulator.dataset(c, Problem.of(c), 0);
+    UniformRandomProvider reference = RandomSource.XO_RO_SHI_RO_128_PP.create(
+        Simulator.inlineSeed(c.replicateSeed(0)));
+    final double w = 0.8;
+    final int count = 50;
+    double[][] mb = Simulator.minibatches(c, 0, new double[] {w}, count);
+    for (int k = 0; k < count; k++) {
+      final long bits = reference.nextLong();
+      final long[] words = batch == 3
+          ? new long[] {bits & 0x1F_FFFFL, (bits >>> 21) & 0x1F_FFFFL, bits >>> 43}
+          : new long[] {bits & 0xFFFF_FFFFL, bits >>> 32};
+      final int shift = batch == 3 ? 21 : 32;
+      double grad = 0;
+      for (long word : words) {
+        final long m = word * n;
+        assertThat(m & ((1L << shift) - 1)).as("no rejection in this draw (seed choice)")
+            .isGreaterThanOrEqualTo((1L << shift) % n);
+        final int row = (int) (m >>> shift);
+        grad += d.xs()[row] * (d.xs()[row] * w - d.ys()[row]);
+      }
+      assertThat(mb[k][0]).as("minibatch %d, S = %d", k, batch)
+          .isCloseTo(grad / batch, within(1e-12));
     }
   }
 
