@@ -474,14 +474,6 @@ public final class Simulator {
       return v * v;
     }
 
-    private static double[] scaled(double[] v, double a) {
-      final double[] out = new double[v.length];
-      for (int i = 0; i < v.length; i++) {
-        out[i] = a * v[i];
-      }
-      return out;
-    }
-
     private static int[] identity(int n) {
       int[] p = new int[n];
       for (int k = 0; k < n; k++) {
@@ -1517,15 +1509,6 @@ public final class Simulator {
     int bounded(long x, int n, long t) {
       final long m = x * n;
       return (m & MASK) < t ? next(n) : (int) (m >>> 32);
-    }
-
-    /**
-     * {@link #bounded} from 21 random bits {@code x} (n ≤ {@link #MAX_N21}): the same method
-     * with a 21-bit word; {@code t} = {@link #threshold21}(n).
-     */
-    int bounded21(long x, int n, long t) {
-      final long m = x * n;
-      return (m & MASK21) < t ? next(n) : (int) (m >>> 21);
     }
 
     private long next32() {

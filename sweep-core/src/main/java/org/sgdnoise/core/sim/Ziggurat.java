@@ -6,7 +6,7 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 /**
  * Standard normal deviates by the ziggurat method of Marsaglia and Tsang ("The ziggurat method
  * for generating random variables", J. Stat. Softw. 5(8), 2000), with 256 layers, split so that
- * a step loop can run the common case inline with its XoShiRo256++ state in locals (Commons
+ * a step loop can run the common case inline with its generator's state in locals (Commons
  * RNG's samplers keep the generator's state in an object, which costs loads, stores and their
  * forwarding latency on every draw; docs/performance.md, "Simulator").
  *
